@@ -1,0 +1,63 @@
+import { formatIp } from '../address';
+import { CLIENT, SERVER, type AnomalyCode, type CloseKind, type Connection, type EndReason, type ResetPhase, type RoleSource } from '../tcp/connection';
+import type { ConnState } from '../tcp/zeek-state';
+
+/**
+ * One TCP connection as an ECS-style event (nested objects; absent = unknown).
+ * The field names are a public contract (DESIGN.md, "Connection events").
+ */
+export interface ConnectionEvent {
+  '@timestamp': string;
+  event: { duration: number; reason: EndReason | null };
+  source: { ip: string; port: number; packets: number; bytes: number };
+  destination: { ip: string; port: number; packets: number; bytes: number };
+  network: { type: 'ipv4' | 'ipv6'; transport: 'tcp' };
+  tcp: {
+    conn_state: ConnState;
+    history: string;
+    /** How the client was chosen: the SYN's sender, or a documented guess. */
+    client_from: RoleSource;
+    handshake?: { rtt_seconds?: number; server_seconds?: number; client_seconds?: number };
+    syn_retransmits: number;
+    resets: number;
+    reset_sender?: 'client' | 'server';
+    reset_phase?: ResetPhase;
+    close: CloseKind;
+    anomalies?: Partial<Record<AnomalyCode, number>>;
+  };
+}
+
+export function connectionEvent(c: Connection): ConnectionEvent {
+  const hs: NonNullable<ConnectionEvent['tcp']['handshake']> = {};
+  if (c.rttNs >= 0) hs.rtt_seconds = c.rttNs / 1e9;
+  if (c.serverNs >= 0) hs.server_seconds = c.serverNs / 1e9;
+  if (c.clientNs >= 0) hs.client_seconds = c.clientNs / 1e9;
+  const tcp: ConnectionEvent['tcp'] = {
+    conn_state: c.connState,
+    history: c.history,
+    client_from: c.roleSource,
+    syn_retransmits: c.anomalies.syn_retransmission ?? 0,
+    resets: c.rstCount[CLIENT] + c.rstCount[SERVER],
+    close: c.closeKind,
+  };
+  if (Object.keys(hs).length > 0) tcp.handshake = hs;
+  if (c.firstRstSide !== -1) {
+    tcp.reset_sender = c.firstRstSide === CLIENT ? 'client' : 'server';
+    tcp.reset_phase = c.resetPhase ?? undefined;
+  }
+  if (Object.keys(c.anomalies).length > 0) tcp.anomalies = { ...c.anomalies };
+  return {
+    '@timestamp': isoTimestamp(c.firstSec, c.firstNsec),
+    event: { duration: (c.lastSec - c.firstSec) * 1e9 + (c.lastNsec - c.firstNsec), reason: c.endReason },
+    source: { ip: formatIp(c.addr[CLIENT], 0, c.ipVersion), port: c.port[CLIENT], packets: c.packets[CLIENT], bytes: c.payloadBytes[CLIENT] },
+    destination: { ip: formatIp(c.addr[SERVER], 0, c.ipVersion), port: c.port[SERVER], packets: c.packets[SERVER], bytes: c.payloadBytes[SERVER] },
+    network: { type: c.ipVersion === 4 ? 'ipv4' : 'ipv6', transport: 'tcp' },
+    tcp,
+  };
+}
+
+/** ISO 8601 with nanoseconds, UTC: 2024-01-02T03:04:05.123456789Z. */
+export function isoTimestamp(sec: number, nsec: number): string {
+  const base = new Date(sec * 1000).toISOString(); // ...T03:04:05.000Z
+  return `${base.slice(0, 19)}.${String(nsec).padStart(9, '0')}Z`;
+}

@@ -1,0 +1,19 @@
+// Public API of the pure decoding library: no I/O, no frameworks.
+export { CaptureReader, type CaptureFormatName } from './capture/capture-reader';
+export { newRawPacket, nsBetween, type RawPacket } from './capture/raw-packet';
+export { PcapFormat, PCAP_MAX_RECORD_BYTES } from './capture/pcap-format';
+export { PcapngFormat, PCAPNG_MAX_BLOCK_BYTES } from './capture/pcapng-format';
+export { PacketDecoder, type PacketDecoderOptions } from './packet-decoder';
+export { newDecodedPacket, type DecodedPacket, type TcpOptions } from './decoded-packet';
+export { LinkType, LINK_TYPE_NAMES } from './link/link-types';
+export { TcpFlag, flagNames } from './transport/tcp-flags';
+export { formatIp, formatIpv4, formatIpv6 } from './address';
+export { ConnTracker, type ConnTrackerOptions, type ConnTrackerStats } from './tcp/conn-tracker';
+export {
+  Connection, CLIENT, SERVER,
+  type Side, type LadderStep, type AnomalyCode, type CloseKind, type EndReason, type ResetPhase, type RoleSource,
+} from './tcp/connection';
+export { zeekConnState, zeekStateStep, EndpointState, type ConnState } from './tcp/zeek-state';
+export { connectionEvent, isoTimestamp, type ConnectionEvent } from './event/connection-event';
+export { CaptureAnalyzer, type CaptureAnalyzerOptions, type AnalyzerError } from './capture-analyzer';
+export { PACKET_SKIP_REASONS, type CaptureError, type CaptureErrorCode, type PacketSkipReason } from './errors';

@@ -1,0 +1,193 @@
+import { nsBetween } from '../capture/raw-packet';
+import type { DecodedPacket } from '../decoded-packet';
+import { TcpFlag } from '../transport/tcp-flags';
+import { CLIENT, Connection, SERVER, type EndReason, type Side } from './connection';
+import { sameBytes, tupleHash } from './endpoint-key';
+import { isLikelyServerPort } from './likely-server-ports';
+import { recordSegment } from './segment-analysis';
+
+export interface ConnTrackerOptions {
+  /** Most connections tracked at once; the least recently seen is evicted past it. */
+  maxConnections?: number;
+  /** Capture-time seconds without packets before a connection is ended. */
+  idleTimeoutSeconds?: number;
+  /** Shorter idle timeout once a connection finished (both FINs acked, or a RST). */
+  closedTimeoutSeconds?: number;
+  /** Keep a per-packet ladder for each connection (for `inspect --format text`). */
+  recordLadder?: boolean;
+  /** Cap on ladder steps kept per connection; the rest are counted. */
+  maxLadderSteps?: number;
+}
+
+export interface ConnTrackerStats {
+  packets: number;
+  connectionsCreated: number;
+  connectionsEnded: number;
+  active: number;
+  evicted: number;
+  idleExpired: number;
+  portReuses: number;
+}
+
+/**
+ * The table of TCP connections keyed by 4-tuple. Lookups hash the tuple in place
+ * (no key strings); an intrusive LRU list gives O(1) idle expiry and eviction.
+ * Ended connections go to `onEnd` exactly once.
+ */
+export class ConnTracker {
+  readonly stats: ConnTrackerStats = { packets: 0, connectionsCreated: 0, connectionsEnded: 0, active: 0, evicted: 0, idleExpired: 0, portReuses: 0 };
+  private readonly buckets = new Map<number, Connection>();
+  private lruHead: Connection | null = null; // least recently seen
+  private lruTail: Connection | null = null;
+  private nextId = 0;
+  private readonly maxConnections: number;
+  private readonly idleTimeoutNs: number;
+  private readonly closedTimeoutNs: number;
+  private readonly recordLadder: boolean;
+  private readonly maxLadderSteps: number;
+
+  constructor(private readonly onEnd: (c: Connection) => void, options: ConnTrackerOptions = {}) {
+    this.maxConnections = options.maxConnections ?? 1_000_000;
+    this.idleTimeoutNs = (options.idleTimeoutSeconds ?? 3600) * 1e9;
+    this.closedTimeoutNs = (options.closedTimeoutSeconds ?? 120) * 1e9;
+    this.recordLadder = options.recordLadder ?? false;
+    this.maxLadderSteps = options.maxLadderSteps ?? 10_000;
+  }
+
+  /** Account one decoded TCP segment. */
+  packet(p: DecodedPacket): void {
+    this.stats.packets++;
+    this.expire(p.tsSec, p.tsNsec);
+    const hash = tupleHash(p);
+    let conn = this.lookup(hash, p);
+    let side: Side = conn !== null && this.isFromClient(conn, p) ? CLIENT : SERVER;
+    // Wireshark's rule for a new stream on the same ports: a pure SYN whose sequence
+    // number differs from the first one seen in that direction.
+    if (conn !== null && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && conn.hasBase[side] && p.seq !== conn.base[side]) {
+      this.stats.portReuses++;
+      this.end(conn, 'port-reused');
+      conn = null;
+    }
+    if (conn === null) {
+      conn = this.create(hash, p);
+      side = this.isFromClient(conn, p) ? CLIENT : SERVER;
+    } else {
+      this.lruRemove(conn);
+    }
+    this.lruAppend(conn);
+    recordSegment(conn, side, p, this.recordLadder ? this.maxLadderSteps : 0);
+  }
+
+  /** End every tracked connection (end of capture), oldest first. */
+  flush(reason: EndReason = 'capture-end'): void {
+    const all: Connection[] = [];
+    for (let c = this.lruHead; c !== null; c = c.lruNext) all.push(c);
+    all.sort((a, b) => a.id - b.id);
+    for (const c of all) this.end(c, reason);
+  }
+
+  private isFromClient(c: Connection, p: DecodedPacket): boolean {
+    return p.srcPort === c.port[CLIENT] && p.dstPort === c.port[SERVER] && sameBytes(c.addr[CLIENT], p.data, p.srcOffset) && sameBytes(c.addr[SERVER], p.data, p.dstOffset);
+  }
+
+  private lookup(hash: number, p: DecodedPacket): Connection | null {
+    for (let c = this.buckets.get(hash) ?? null; c !== null; c = c.bucketNext) {
+      if (c.ipVersion !== p.ipVersion) continue;
+      if (this.isFromClient(c, p)) return c;
+      if (p.srcPort === c.port[SERVER] && p.dstPort === c.port[CLIENT] && sameBytes(c.addr[SERVER], p.data, p.srcOffset) && sameBytes(c.addr[CLIENT], p.data, p.dstOffset)) return c;
+    }
+    return null;
+  }
+
+  private create(hash: number, p: DecodedPacket): Connection {
+    if (this.stats.active >= this.maxConnections && this.lruHead !== null) {
+      this.stats.evicted++;
+      this.end(this.lruHead, 'evicted');
+    }
+    const len = p.ipVersion === 4 ? 4 : 16;
+    const src = p.data.slice(p.srcOffset, p.srcOffset + len);
+    const dst = p.data.slice(p.dstOffset, p.dstOffset + len);
+    const syn = (p.flags & TcpFlag.SYN) !== 0;
+    const ack = (p.flags & TcpFlag.ACK) !== 0;
+    // The client is the sender of the SYN. Without one: a SYN-ACK names its receiver,
+    // otherwise Zeek's guess (likely server ports), else the first packet's sender.
+    let flip = false;
+    let role: Connection['roleSource'] = 'syn';
+    if (syn && !ack) role = 'syn';
+    else if (syn && ack) {
+      role = 'syn-ack';
+      flip = true;
+    } else {
+      const srcServer = isLikelyServerPort(p.srcPort);
+      const dstServer = isLikelyServerPort(p.dstPort);
+      flip = (srcServer && !dstServer) || (srcServer && dstServer && p.srcPort < p.dstPort);
+      role = srcServer || dstServer ? 'port-heuristic' : 'first-packet';
+    }
+    const c = flip
+      ? new Connection(this.nextId++, p.ipVersion, dst, p.dstPort, src, p.srcPort, hash)
+      : new Connection(this.nextId++, p.ipVersion, src, p.srcPort, dst, p.dstPort, hash);
+    c.roleSource = role;
+    if (flip) c.zeekHistory.flip();
+    c.firstSec = p.tsSec;
+    c.firstNsec = p.tsNsec;
+    if (this.recordLadder) c.ladder = [];
+    c.bucketNext = this.buckets.get(hash) ?? null;
+    this.buckets.set(hash, c);
+    this.stats.connectionsCreated++;
+    this.stats.active++;
+    return c;
+  }
+
+  private end(c: Connection, reason: EndReason): void {
+    // Unlink from its hash chain.
+    const head = this.buckets.get(c.hash);
+    if (head === c) {
+      if (c.bucketNext === null) this.buckets.delete(c.hash);
+      else this.buckets.set(c.hash, c.bucketNext);
+    } else {
+      for (let prev = head ?? null; prev !== null; prev = prev.bucketNext) {
+        if (prev.bucketNext === c) {
+          prev.bucketNext = c.bucketNext;
+          break;
+        }
+      }
+    }
+    c.bucketNext = null;
+    this.lruRemove(c);
+    c.endReason = reason;
+    this.stats.active--;
+    this.stats.connectionsEnded++;
+    this.onEnd(c);
+  }
+
+  /** End connections idle past their timeout, by capture time (LRU head is the oldest). */
+  private expire(sec: number, nsec: number): void {
+    for (let c = this.lruHead; c !== null; c = this.lruHead) {
+      const idle = nsBetween(c.lastSec, c.lastNsec, sec, nsec);
+      if (idle < this.closedTimeoutNs) return;
+      if (idle < this.idleTimeoutNs && !c.finished) {
+        // An unfinished connection at the head blocks nothing older; stop here cheaply.
+        return;
+      }
+      this.stats.idleExpired++;
+      this.end(c, 'idle');
+    }
+  }
+
+  private lruAppend(c: Connection): void {
+    c.lruPrev = this.lruTail;
+    c.lruNext = null;
+    if (this.lruTail !== null) this.lruTail.lruNext = c;
+    else this.lruHead = c;
+    this.lruTail = c;
+  }
+
+  private lruRemove(c: Connection): void {
+    if (c.lruPrev !== null) c.lruPrev.lruNext = c.lruNext;
+    else if (this.lruHead === c) this.lruHead = c.lruNext;
+    if (c.lruNext !== null) c.lruNext.lruPrev = c.lruPrev;
+    else if (this.lruTail === c) this.lruTail = c.lruPrev;
+    c.lruPrev = null;
+    c.lruNext = null;
+  }
+}

@@ -1,0 +1,170 @@
+import { ZeekHistory } from './history';
+import { EndpointState, zeekConnState, type ConnState, type EndpointPair } from './zeek-state';
+
+/** Index of a side in the per-side arrays: the client (Zeek's originator) and the server. */
+export const CLIENT = 0;
+export const SERVER = 1;
+export type Side = 0 | 1;
+
+export type ResetPhase = 'handshake' | 'established' | 'closing';
+/** How the client was told from the server. */
+export type RoleSource = 'syn' | 'syn-ack' | 'port-heuristic' | 'first-packet';
+/** How the connection ended, as the ladder and the event say it. */
+export type CloseKind = 'fin' | 'fin-merged' | 'half-closed' | 'rst' | 'rst-after-fin' | 'open';
+export type EndReason = 'capture-end' | 'idle' | 'evicted' | 'port-reused';
+
+export type AnomalyCode =
+  | 'synack_ack_mismatch' // SYN-ACK's ack is not the SYN's seq + 1
+  | 'handshake_ack_mismatch' // third packet's seq/ack do not continue the handshake
+  | 'syn_retransmission'
+  | 'retransmission'
+  | 'seq_gap' // bytes missing from the capture
+  | 'ack_unseen_data' // acknowledges bytes the capture never showed
+  | 'rst_seq_unexpected' // RST seq is not the sender's next sequence number
+  | 'rst_ack_mismatch' // RST answering a SYN does not ack SYN seq + 1
+  | 'fin_ack_mismatch' // the peer acknowledged past FIN + 1
+  | 'data_after_fin' // a side sent new data after its own FIN
+  | 'zero_window'
+  | 'bad_tcp_options';
+
+/** One line of the ladder (recorded only when asked for: `inspect --format text`). */
+export interface LadderStep {
+  frame: number;
+  tsSec: number;
+  tsNsec: number;
+  from: Side;
+  flags: number;
+  relSeq: number;
+  relAck: number; // -1 when ACK is not set or the peer's base is unknown
+  length: number;
+  window: number;
+  notes: string[];
+}
+
+/** Everything the tracker knows about one TCP connection. Plain data; the tracker mutates it. */
+export class Connection implements EndpointPair {
+  // Identity
+  readonly id: number;
+  readonly ipVersion: 4 | 6;
+  /** [client, server] address bytes (copied once, at creation). */
+  readonly addr: [Uint8Array, Uint8Array];
+  readonly port: [number, number];
+  roleSource: RoleSource = 'first-packet';
+  readonly hash: number;
+
+  // Time
+  firstSec = 0;
+  firstNsec = 0;
+  lastSec = 0;
+  lastNsec = 0;
+
+  // Per-side counters and sequence space (index: CLIENT, SERVER)
+  packets: [number, number] = [0, 0];
+  payloadBytes: [number, number] = [0, 0];
+  base: [number, number] = [0, 0];
+  hasBase: [boolean, boolean] = [false, false];
+  /** Highest sequence number sent + its length (SYN and FIN count one), raw. */
+  seqEnd: [number, number] = [0, 0];
+  hasSeqEnd: [boolean, boolean] = [false, false];
+  finCount: [number, number] = [0, 0];
+  /** Sequence number the first FIN of each side occupies (raw), and whether the peer acked it. */
+  finSeq: [number, number] = [0, 0];
+  finAcked: [boolean, boolean] = [false, false];
+  rstCount: [number, number] = [0, 0];
+
+  // Handshake (times as sec/nsec pairs; sec < 0 = not seen)
+  synCount = 0;
+  synAckCount = 0;
+  synSeq = 0;
+  synAckSeq = 0;
+  firstSynSec = -1;
+  firstSynNsec = 0;
+  /** Most recent SYN (Wireshark's ts_mru_syn): iRTT is measured from it. */
+  mruSynSec = -1;
+  mruSynNsec = 0;
+  synAckSec = -1;
+  synAckNsec = 0;
+  /** The SYN-ACK after the most recent SYN (server_seconds). */
+  mruSynAckSec = -1;
+  mruSynAckNsec = 0;
+  ackSec = -1;
+  ackNsec = 0;
+  handshakeDone = false;
+  /** Nanosecond spans of the handshake, -1 when not seen. */
+  serverNs = -1;
+  clientNs = -1;
+  rttNs = -1;
+
+  // Ends
+  firstRstSide: Side | -1 = -1;
+  resetPhase: ResetPhase | null = null;
+  /** A side sent new data after the other side's FIN (a half-close was used). */
+  halfCloseData = false;
+  /** A FIN arrived in the same segment that acknowledged the peer's FIN. */
+  mergedFinAck = false;
+  endReason: EndReason | null = null;
+
+  // Zeek view (EndpointPair)
+  state: [EndpointState, EndpointState] = [EndpointState.Inactive, EndpointState.Inactive];
+  prevState: [EndpointState, EndpointState] = [EndpointState.Inactive, EndpointState.Inactive];
+  readonly zeekHistory = new ZeekHistory();
+  /** Highest ack each side's data received from the peer (raw), for Zeek's endpoint size. */
+  ackedUpTo: [number, number] = [0, 0];
+  hasAcked: [boolean, boolean] = [false, false];
+
+  anomalies: Partial<Record<AnomalyCode, number>> = {};
+  ladder: LadderStep[] | null = null;
+  ladderDropped = 0;
+
+  // Tracker bookkeeping: hash-bucket chain and the LRU list (intrusive, no allocation)
+  bucketNext: Connection | null = null;
+  lruPrev: Connection | null = null;
+  lruNext: Connection | null = null;
+
+  constructor(id: number, ipVersion: 4 | 6, client: Uint8Array, clientPort: number, server: Uint8Array, serverPort: number, hash: number) {
+    this.id = id;
+    this.ipVersion = ipVersion;
+    this.addr = [client, server];
+    this.port = [clientPort, serverPort];
+    this.hash = hash;
+  }
+
+  get established(): boolean {
+    return this.state[CLIENT] === EndpointState.Established || this.state[SERVER] === EndpointState.Established;
+  }
+
+  get finished(): boolean {
+    return this.rstCount[0] + this.rstCount[1] > 0 || (this.finAcked[0] && this.finAcked[1]);
+  }
+
+  get closeKind(): CloseKind {
+    const fins = (this.finCount[0] > 0 ? 1 : 0) + (this.finCount[1] > 0 ? 1 : 0);
+    if (this.firstRstSide !== -1) return fins > 0 && this.resetPhase === 'closing' ? 'rst-after-fin' : 'rst';
+    if (fins === 2) return this.mergedFinAck ? 'fin-merged' : 'fin';
+    if (fins === 1) return 'half-closed';
+    return 'open';
+  }
+
+  get history(): string {
+    return this.zeekHistory.text;
+  }
+
+  get connState(): ConnState {
+    return zeekConnState(this, this.history, this.zeekSize(CLIENT), this.zeekSize(SERVER));
+  }
+
+  /** TCP_Endpoint::Size(): bytes in sequence space, less the SYN and FIN octets. */
+  zeekSize(side: Side): number {
+    if (!this.hasBase[side]) return 0;
+    let end = this.hasSeqEnd[side] ? this.seqEnd[side] : this.base[side];
+    if (this.hasAcked[side] && ((this.ackedUpTo[side] - end) | 0) > 0) end = this.ackedUpTo[side];
+    let size = (end - this.base[side]) >>> 0;
+    if (size > 0) size--;
+    if (this.finCount[side] > 0 && size > 0) size--;
+    return size;
+  }
+
+  count(code: AnomalyCode): void {
+    this.anomalies[code] = (this.anomalies[code] ?? 0) + 1;
+  }
+}

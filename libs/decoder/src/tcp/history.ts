@@ -1,0 +1,86 @@
+import { TcpFlag } from '../transport/tcp-flags';
+
+// Seen-bit masks of Zeek's Session::CheckHistory (originator low 16 bits, responder high).
+const SYN = 0x1;
+const FIN = 0x2;
+const RST = 0x4;
+const FIN_RST = 0x8;
+const DATA = 0x10;
+const ACK = 0x20;
+const MULTI_FLAG = 0x40;
+
+/** Zeek's history string for one connection: letters per TCPSessionAdapter::update_history. */
+export class ZeekHistory {
+  text = '';
+  private seen = 0;
+  private readonly lastSyn: [number, number] = [-1, -1];
+  private readonly lastFin: [number, number] = [-1, -1];
+  private readonly lastRst: [number, number] = [-1, -1];
+  /** Scaled letters (T, W, G, C): count and next threshold per side and letter. */
+  private readonly scaled = new Map<string, { count: number; threshold: number }>();
+
+  /** Letters for one packet from `side` (0 = originator: upper case). */
+  packet(side: 0 | 1, flags: number, payloadLength: number, relSeq: number): void {
+    const syn = flags & TcpFlag.SYN ? 1 : 0;
+    const fin = flags & TcpFlag.FIN ? 1 : 0;
+    const rst = flags & TcpFlag.RST ? 1 : 0;
+    const bits = syn + fin + rst;
+    if (bits > 1) {
+      if (fin && rst) this.once(side, FIN_RST, 'I');
+      else this.once(side, MULTI_FLAG, 'Q');
+    } else if (bits === 1) {
+      if (syn) {
+        const first = this.firstSighting(side, SYN);
+        if (first || relSeq !== this.lastSyn[side]) this.add(side, flags & TcpFlag.ACK ? 'H' : 'S');
+        this.lastSyn[side] = relSeq;
+      } else if (fin) {
+        const end = (relSeq + payloadLength) >>> 0;
+        const first = this.firstSighting(side, FIN);
+        if (first || end !== this.lastFin[side]) this.add(side, 'F');
+        this.lastFin[side] = end;
+      } else {
+        const first = this.firstSighting(side, RST);
+        if (first || relSeq !== this.lastRst[side]) this.add(side, 'R');
+        this.lastRst[side] = relSeq;
+      }
+    } else if (payloadLength > 0) {
+      this.once(side, DATA, 'D');
+    } else if (flags & TcpFlag.ACK) {
+      this.once(side, ACK, 'A');
+    }
+  }
+
+  /** A letter logged at the 1st, 10th, 100th... occurrence (Session::ScaledHistoryEntry). */
+  scaledLetter(side: 0 | 1, letter: 'T' | 'W' | 'G' | 'C'): void {
+    const key = `${side}${letter}`;
+    let s = this.scaled.get(key);
+    if (s === undefined) {
+      s = { count: 0, threshold: 1 };
+      this.scaled.set(key, s);
+    }
+    if (++s.count === s.threshold) {
+      this.add(side, letter);
+      s.threshold *= 10;
+    }
+  }
+
+  /** Role flip marker, no case. */
+  flip(): void {
+    this.text += '^';
+  }
+
+  private once(side: 0 | 1, mask: number, letter: string): void {
+    if (this.firstSighting(side, mask)) this.add(side, letter);
+  }
+
+  private firstSighting(side: 0 | 1, mask: number): boolean {
+    const bit = side === 0 ? mask : mask << 16;
+    if (this.seen & bit) return false;
+    this.seen |= bit;
+    return true;
+  }
+
+  private add(side: 0 | 1, letter: string): void {
+    this.text += side === 0 ? letter : letter.toLowerCase();
+  }
+}

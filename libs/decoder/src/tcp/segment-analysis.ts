@@ -1,0 +1,182 @@
+import { nsBetween } from '../capture/raw-packet';
+import type { DecodedPacket } from '../decoded-packet';
+import { TcpFlag } from '../transport/tcp-flags';
+import { CLIENT, SERVER, type AnomalyCode, type Connection, type ResetPhase, type Side } from './connection';
+import { seqAdd, seqDiff, seqGt, seqRelative } from './seq';
+import { EndpointState, zeekStateStep } from './zeek-state';
+
+/** Zeek ignores SYN/RST sequence jumps larger than this when tracking the last sequence. */
+const SEQ_JUMP_IGNORED = 1048576;
+
+/**
+ * Everything one segment tells about its connection: handshake timeline, sequence
+ * checks, teardown and resets, Zeek's history and states, and (when asked) a ladder
+ * step with the checks a reader of a Wireshark tutorial does by hand.
+ */
+export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLadder: number): void {
+  const peer = (side ^ 1) as Side;
+  const flags = p.flags;
+  const syn = (flags & TcpFlag.SYN) !== 0;
+  const ack = (flags & TcpFlag.ACK) !== 0;
+  const fin = (flags & TcpFlag.FIN) !== 0;
+  const rst = (flags & TcpFlag.RST) !== 0;
+  const len = p.payloadLength;
+  const notes: string[] | null = maxLadder > 0 ? [] : null;
+  const flag = (code: AnomalyCode, note: string): void => {
+    c.count(code);
+    if (notes) notes.push(`! ${note}`);
+  };
+
+  c.lastSec = p.tsSec;
+  c.lastNsec = p.tsNsec;
+  c.packets[side]++;
+  c.payloadBytes[side] += len;
+
+  // Relative numbering (Wireshark's base_seq, Zeek's start_seq): the SYN's seq, or
+  // seq - 1 for a side first seen mid-stream; an ACK tells the peer's base too.
+  if (!c.hasBase[side]) {
+    c.base[side] = syn ? p.seq : seqAdd(p.seq, -1);
+    c.hasBase[side] = true;
+  }
+  if (ack && !rst && !c.hasBase[peer]) {
+    c.base[peer] = seqAdd(p.ack, -1);
+    c.hasBase[peer] = true;
+  }
+  const relSeq = seqRelative(p.seq, c.base[side]);
+
+  // --- Handshake -----------------------------------------------------------------
+  if (syn && !ack) {
+    if (side === CLIENT) {
+      c.synCount++;
+      if (c.synCount === 1) {
+        c.synSeq = p.seq;
+        c.firstSynSec = p.tsSec;
+        c.firstSynNsec = p.tsNsec;
+      } else if (p.seq === c.synSeq) {
+        flag('syn_retransmission', 'SYN retransmitted (same ISN)');
+      }
+      c.mruSynSec = p.tsSec;
+      c.mruSynNsec = p.tsNsec;
+      c.serverNs = -1; // measured again from this SYN
+    } else if (notes) {
+      notes.push('SYN from the server side (simultaneous open?)');
+    }
+  } else if (syn && ack) {
+    c.synAckCount++;
+    if (c.synAckCount === 1) c.synAckSeq = p.seq;
+    if (c.synAckSec < 0) {
+      c.synAckSec = p.tsSec;
+      c.synAckNsec = p.tsNsec;
+    }
+    if (c.synCount > 0) {
+      if (p.ack === seqAdd(c.synSeq, 1)) notes?.push('ack = SYN seq + 1 ✓');
+      else flag('synack_ack_mismatch', `ack ${seqRelative(p.ack, c.synSeq)} is not SYN seq + 1`);
+      if (c.serverNs < 0 && c.mruSynSec >= 0) c.serverNs = nsBetween(c.mruSynSec, c.mruSynNsec, p.tsSec, p.tsNsec);
+    }
+    c.mruSynAckSec = p.tsSec;
+    c.mruSynAckNsec = p.tsNsec;
+  } else if (ack && !rst && side === CLIENT && !c.handshakeDone && c.mruSynSec >= 0 && c.mruSynAckSec >= 0) {
+    // The client's first ACK after SYN and SYN-ACK completes the three-way handshake.
+    c.handshakeDone = true;
+    c.ackSec = p.tsSec;
+    c.ackNsec = p.tsNsec;
+    c.rttNs = nsBetween(c.mruSynSec, c.mruSynNsec, p.tsSec, p.tsNsec);
+    c.clientNs = nsBetween(c.mruSynAckSec, c.mruSynAckNsec, p.tsSec, p.tsNsec);
+    if (p.seq === seqAdd(c.synSeq, 1) && p.ack === seqAdd(c.synAckSeq, 1)) notes?.push('seq = SYN seq + 1, ack = SYN-ACK seq + 1 ✓ handshake complete');
+    else flag('handshake_ack_mismatch', 'third packet does not continue the SYN/SYN-ACK sequence numbers');
+  }
+
+  // --- Resets (checked before this segment moves the sequence state) --------------
+  if (rst) {
+    c.rstCount[side]++;
+    if (c.firstRstSide === -1) {
+      c.firstRstSide = side;
+      c.resetPhase = resetPhase(c);
+    }
+    if (side === SERVER && c.synCount > 0 && c.synAckCount === 0) {
+      if (ack && p.ack === seqAdd(c.synSeq, 1)) notes?.push('RST answers the SYN: ack = SYN seq + 1 ✓ connection refused');
+      else flag('rst_ack_mismatch', 'RST after a SYN does not ack SYN seq + 1');
+    } else if (c.hasSeqEnd[side] && p.seq !== c.seqEnd[side]) {
+      flag('rst_seq_unexpected', `RST seq ${relSeq} is not the sender's next sequence number ${seqRelative(c.seqEnd[side], c.base[side])}`);
+    } else if (notes) {
+      notes.push(`RST in ${c.resetPhase ?? resetPhase(c)} phase`);
+    }
+  }
+
+  // --- Zeek history letters (update_history), window, last-seq (T) ----------------
+  c.zeekHistory.packet(side, flags, len, relSeq);
+  if (p.window === 0 && !rst && !syn && c.state[peer] !== EndpointState.Closed && c.state[side] !== EndpointState.Reset) {
+    c.zeekHistory.scaledLetter(side, 'W');
+    flag('zero_window', 'zero window');
+  }
+  const segLen = (rst ? 0 : len) + (syn ? 1 : 0) + (fin ? 1 : 0);
+  const end = seqAdd(p.seq, segLen);
+  if (!c.hasSeqEnd[side]) {
+    c.seqEnd[side] = end;
+    c.hasSeqEnd[side] = true;
+  } else {
+    const d = seqDiff(end, c.seqEnd[side]);
+    if ((syn || rst) && Math.abs(d) > SEQ_JUMP_IGNORED) {
+      // ignored, as Zeek does
+    } else if (c.state[side] === EndpointState.Reset) {
+      // nothing moves after a reset
+    } else if (d > 0) {
+      if (seqGt(p.seq, c.seqEnd[side])) flag('seq_gap', `${seqDiff(p.seq, c.seqEnd[side])} bytes before this segment were not captured`);
+      c.seqEnd[side] = end;
+    } else if (len > 0 && !rst) {
+      c.zeekHistory.scaledLetter(side, 'T');
+      flag('retransmission', 'retransmission (nothing new in sequence space)');
+    }
+  }
+
+  // --- Acknowledgments, FIN teardown, half-close ----------------------------------
+  if (ack && !rst) {
+    if (!c.hasAcked[peer] || seqGt(p.ack, c.ackedUpTo[peer])) {
+      c.ackedUpTo[peer] = p.ack;
+      c.hasAcked[peer] = true;
+    }
+    if (c.hasSeqEnd[peer] && seqGt(p.ack, c.seqEnd[peer])) flag('ack_unseen_data', 'acknowledges data the capture never showed');
+    if (c.finCount[peer] > 0 && !c.finAcked[peer]) {
+      const expected = seqAdd(c.finSeq[peer], 1);
+      if (p.ack === expected) {
+        c.finAcked[peer] = true;
+        if (fin && c.finCount[side] === 0) c.mergedFinAck = true; // FIN-ACK: three-packet close
+        notes?.push(`ack = FIN seq + 1 ✓ (the FIN consumed one sequence number)`);
+      } else if (seqGt(p.ack, expected)) {
+        flag('fin_ack_mismatch', 'acknowledges past the FIN + 1');
+      }
+    }
+  }
+  if (len > 0 && !rst) {
+    if (c.finCount[side] > 0 && seqGt(seqAdd(p.seq, len), c.finSeq[side])) flag('data_after_fin', 'new data after its own FIN');
+    if (c.finCount[peer] > 0 && !c.halfCloseData) {
+      c.halfCloseData = true;
+      notes?.push('half-close: still sending after the peer’s FIN');
+    }
+  }
+  if (fin) {
+    c.finCount[side]++;
+    if (c.finCount[side] === 1) c.finSeq[side] = seqAdd(p.seq, len);
+  }
+  if (p.options.malformed) flag('bad_tcp_options', 'malformed TCP options');
+
+  zeekStateStep(c, side === CLIENT ? 0 : 1, flags, len);
+
+  if (c.ladder !== null && maxLadder > 0) {
+    if (c.ladder.length < maxLadder) {
+      c.ladder.push({
+        frame: p.frame, tsSec: p.tsSec, tsNsec: p.tsNsec, from: side, flags, relSeq,
+        relAck: ack && c.hasBase[peer] ? seqRelative(p.ack, c.base[peer]) : -1,
+        length: len, window: p.window, notes: notes ?? [],
+      });
+    } else {
+      c.ladderDropped++;
+    }
+  }
+}
+
+function resetPhase(c: Connection): ResetPhase {
+  if (c.finCount[CLIENT] + c.finCount[SERVER] > 0) return 'closing';
+  if (c.synCount + c.synAckCount > 0 && !c.handshakeDone) return 'handshake';
+  return 'established';
+}
