@@ -38,6 +38,13 @@ export default tseslint.config(
     },
   },
   {
+    // Tests and test helpers may read fixture files; the purity rules are for shipped code.
+    files: ['**/*.spec.ts', '**/testing/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }] }],
+    },
+  },
+  {
     files: ['libs/decoder/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/testing/**'],
     rules: {
