@@ -121,7 +121,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     } else if (c.state[side] === EndpointState.Reset) {
       // nothing moves after a reset
     } else if (d > 0) {
-      if (seqGt(p.seq, c.seqEnd[side])) flag('seq_gap', `${seqDiff(p.seq, c.seqEnd[side])} bytes before this segment were not captured`);
+      if (!rst && seqGt(p.seq, c.seqEnd[side])) flag('seq_gap', `${seqDiff(p.seq, c.seqEnd[side])} bytes before this segment were not captured`);
       c.seqEnd[side] = end;
     } else if (len > 0 && !rst) {
       c.zeekHistory.scaledLetter(side, 'T');
