@@ -39,7 +39,9 @@ export function formatLadder(c: Connection): string[] {
     lines.push(`  handshake: SYN ${c.synCount > 1 ? `sent ${c.synCount} times ` : ''}never answered by a SYN-ACK`);
   }
   const reset = e.tcp.reset_sender ? `; first RST from the ${e.tcp.reset_sender} during ${e.tcp.reset_phase}` : '';
-  lines.push(`  ${CLOSE_TEXT[c.closeKind]}${reset}`);
+  const refused = e.tcp.conn_state === 'REJ' ? ' (connection refused)' : '';
+  const halfClose = c.halfCloseData && c.closeKind === 'fin' ? ', after a half-close' : '';
+  lines.push(`  ${CLOSE_TEXT[c.closeKind]}${halfClose}${reset}${refused}`);
   lines.push(`  ${'time (s)'.padStart(10)}  ${'direction'.padEnd(9)}  ${'flags'.padEnd(14)} ${'seq'.padStart(10)} ${'ack'.padStart(10)} ${'len'.padStart(6)} ${'win'.padStart(6)}  checks`);
   for (const s of c.ladder ?? []) lines.push(formatStep(c, s));
   if (c.ladderDropped > 0) lines.push(`  ... ${c.ladderDropped} more packets not shown (ladder cap)`);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Shakewatch needs, only those missing:
+#   libpcap-dev  the live-capture binding builds against it
+#   tcpdump      tests and benchmarks record and compare with it
+#   tshark       the decoding oracle in tests and benchmarks
+#   iproute2     network namespaces for tests that record real traffic
+#   time         /usr/bin/time -v for peak-memory figures in bench/
+set -euo pipefail
+want=(libpcap-dev tcpdump tshark iproute2 time)
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
