@@ -105,8 +105,8 @@ export class ConnTracker {
       this.end(this.lruHead, 'evicted');
     }
     const len = p.ipVersion === 4 ? 4 : 16;
-    const src = p.data.slice(p.srcOffset, p.srcOffset + len);
-    const dst = p.data.slice(p.dstOffset, p.dstOffset + len);
+    const src = copyBytes(p.data, p.srcOffset, len);
+    const dst = copyBytes(p.data, p.dstOffset, len);
     const syn = (p.flags & TcpFlag.SYN) !== 0;
     const ack = (p.flags & TcpFlag.ACK) !== 0;
     // The client is the sender of the SYN. Without one: a SYN-ACK names its receiver,
@@ -190,4 +190,14 @@ export class ConnTracker {
     c.lruPrev = null;
     c.lruNext = null;
   }
+}
+
+/**
+ * A copy that owns its memory. Not `data.slice()`: on a Node Buffer that is a view, and
+ * a view would keep the whole read chunk (1 MiB or more) alive for the connection's life.
+ */
+function copyBytes(b: Uint8Array, o: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = b[o + i];
+  return out;
 }
