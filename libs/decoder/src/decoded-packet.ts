@@ -45,6 +45,8 @@ export interface TcpOptions {
   tsEcr: number;
   /** An option ran past the header or had an impossible length. */
   malformed: boolean;
+  /** The snaplen cut the header inside its options: those past the cut are unknown. */
+  truncated: boolean;
 }
 
 export function newDecodedPacket(): DecodedPacket {
@@ -53,6 +55,6 @@ export function newDecodedPacket(): DecodedPacket {
     ipVersion: 4, srcOffset: 0, dstOffset: 0, ttl: 0, ipPayloadLength: 0,
     srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, tcpHeaderLength: 0,
     payloadLength: 0, payloadOffset: 0, payloadCaptured: 0,
-    options: { mss: -1, windowScale: -1, sackPermitted: false, sackBlocks: 0, hasTimestamp: false, tsVal: 0, tsEcr: 0, malformed: false },
+    options: { mss: -1, windowScale: -1, sackPermitted: false, sackBlocks: 0, hasTimestamp: false, tsVal: 0, tsEcr: 0, malformed: false, truncated: false },
   };
 }

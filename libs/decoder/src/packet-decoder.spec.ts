@@ -110,14 +110,54 @@ describe('PacketDecoder: link layers and encapsulations around a real TCP/IPv4 p
     expect(tuple(1, udpPacket)).toBe('skip:not_tcp');
     expect(tuple(1, cat(eth(0x0806), new Uint8Array(28)))).toBe('skip:not_ip');
     expect(tuple(9999, synFrame)).toBe('skip:unsupported_link');
+    // A cut before the end of the fixed TCP header is 'truncated'; a cut inside the
+    // options (snaplen) still gives the segment, as tshark decodes it, options unknown.
+    const fixedTcpEnd = 14 + 20 + 20;
     for (let cut = 0; cut < synFrame.length; cut++) {
-      expect(tuple(1, synFrame.subarray(0, cut))).toBe('skip:truncated');
+      if (cut < fixedTcpEnd) expect(tuple(1, synFrame.subarray(0, cut))).toBe('skip:truncated');
+      else expect(decode(1, synFrame.subarray(0, cut)).p?.options.truncated).toBe(true);
     }
+    expect(decode(1, synFrame).p?.options.truncated).toBe(false);
     const badIhl = synFrame.slice();
     badIhl[14] = 0x43;
     expect(tuple(1, badIhl)).toBe('skip:bad_header');
     const manyTags = cat(eth(0x8100), ...Array.from({ length: 20 }, () => [0, 1, 0x81, 0x00]), [0, 1, 0x08, 0x00], ipPacket);
     expect(tuple(1, manyTags)).toBe('skip:ext_header_cap');
+  });
+
+  it('decodes a SYN whose options the snaplen cut (zeek/zeek testing/btest/Traces/tcp/truncated-header.pcap, frame 1)', () => {
+    // snaplen 68: Ethernet + IPv4 + 34 of the 40 TCP header bytes (MSS, SACK-permitted, then cut).
+    const frame = Buffer.from(
+      'eaf61c2d9fd2800b983bb9ec08004500003c38e0400033060ce2c9ba9d438003' +
+        '1af9ed9b00193e1775de00000000a0c216d090d60000020405b4040208080000' +
+        '00010000',
+      'hex',
+    );
+    expect(frame.length).toBe(68);
+    expect(tuple(1, frame)).toBe('201.186.157.67:60827>128.3.26.249:25');
+    const { p } = decode(1, frame);
+    expect(p!.flags).toBe(TcpFlag.SYN | TcpFlag.ECE | TcpFlag.CWR);
+    expect(p!.seq).toBe(0x3e1775de);
+    expect(p!.tcpHeaderLength).toBe(40);
+    expect(p!.options).toMatchObject({ mss: 1460, sackPermitted: true, truncated: true });
+    expect(p!.payloadLength).toBe(0);
+    expect(p!.payloadCaptured).toBe(0);
+    expect(p!.payloadOffset).toBeLessThanOrEqual(frame.length);
+  });
+
+  it('follows VXLAN sent from port 4789 (FoxIO-LLC/ja4 pcap/gre-erspan-vxlan.pcap, frame 1)', () => {
+    // GRE -> ERSPAN II -> Ethernet -> IPv4 -> UDP 4789 -> 4790 -> VXLAN -> Ethernet -> IPv4 -> TCP SYN.
+    // Wireshark tries the lower UDP port first, so this is VXLAN (4790 would be VXLAN-GPE).
+    const frame = Buffer.from(
+      'bbbbbbbbbbb1aaaaaaaaaaa108004500008c00010000402fa017641409026414' +
+        '0901100088be000000001000001400000001ffddfffffff1eeeeeeeeeee10800' +
+        '4500005a000100004011eb75ac101b83ac101b7912b512b60046a3b70c000003' +
+        '00000000ddddddddddd1aabbccddccc108004500002800010000400630210a10' +
+        '1b0c0a101b83fe960050000000000000000050022000464d0000',
+      'hex',
+    );
+    expect(frame.length).toBe(154);
+    expect(tuple(1, frame)).toBe('10.16.27.12:65174>10.16.27.131:80');
   });
 
   it('follows an IPv6 extension chain and caps it', () => {

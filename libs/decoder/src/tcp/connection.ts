@@ -79,14 +79,22 @@ export class Connection implements EndpointPair {
   synAckSeq = 0;
   firstSynSec = -1;
   firstSynNsec = 0;
-  /** Most recent SYN (Wireshark's ts_mru_syn): iRTT is measured from it. */
+  /**
+   * Most recent pure SYN, from either side (Wireshark's ts_mru_syn): iRTT is measured
+   * from it. Its sender is the handshake's initiator: the client, except in a
+   * simultaneous open or split handshake where the server's SYN gets the SYN-ACK.
+   */
   mruSynSec = -1;
   mruSynNsec = 0;
+  mruSynSide: Side | -1 = -1;
+  mruSynSeq = 0;
   synAckSec = -1;
   synAckNsec = 0;
-  /** The SYN-ACK after the most recent SYN (server_seconds). */
+  /** The most recent SYN-ACK and its sender (server_seconds, client_seconds). */
   mruSynAckSec = -1;
   mruSynAckNsec = 0;
+  mruSynAckSide: Side | -1 = -1;
+  mruSynAckSeq = 0;
   ackSec = -1;
   ackNsec = 0;
   handshakeDone = false;

@@ -45,6 +45,10 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
   const relSeq = seqRelative(p.seq, c.base[side]);
 
   // --- Handshake -----------------------------------------------------------------
+  // iRTT (Wireshark's tcp.analysis.initial_rtt) runs from the most recent pure SYN to
+  // the first ACK its sender sends back after the peer's SYN-ACK. Unlike Wireshark, an
+  // ACK from the other side (a RST-ACK refusing the SYN, a bare ACK in place of the
+  // SYN-ACK, server data sent ahead of the client's ACK) completes no handshake.
   if (syn && !ack) {
     if (side === CLIENT) {
       c.synCount++;
@@ -55,12 +59,14 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
       } else if (p.seq === c.synSeq) {
         flag('syn_retransmission', 'SYN retransmitted (same ISN)');
       }
-      c.mruSynSec = p.tsSec;
-      c.mruSynNsec = p.tsNsec;
-      c.serverNs = -1; // measured again from this SYN
     } else if (notes) {
       notes.push('SYN from the server side (simultaneous open?)');
     }
+    c.mruSynSide = side;
+    c.mruSynSeq = p.seq;
+    c.mruSynSec = p.tsSec;
+    c.mruSynNsec = p.tsNsec;
+    c.serverNs = -1; // measured again from this SYN
   } else if (syn && ack) {
     c.synAckCount++;
     if (c.synAckCount === 1) c.synAckSeq = p.seq;
@@ -68,22 +74,33 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
       c.synAckSec = p.tsSec;
       c.synAckNsec = p.tsNsec;
     }
-    if (c.synCount > 0) {
-      if (p.ack === seqAdd(c.synSeq, 1)) notes?.push('ack = SYN seq + 1 ✓');
-      else flag('synack_ack_mismatch', `ack ${seqRelative(p.ack, c.synSeq)} is not SYN seq + 1`);
-      if (c.serverNs < 0 && c.mruSynSec >= 0) c.serverNs = nsBetween(c.mruSynSec, c.mruSynNsec, p.tsSec, p.tsNsec);
+    if (c.mruSynSide === peer) {
+      if (p.ack === seqAdd(c.mruSynSeq, 1)) notes?.push('ack = SYN seq + 1 ✓');
+      else flag('synack_ack_mismatch', `ack ${seqRelative(p.ack, c.mruSynSeq)} is not SYN seq + 1`);
+      if (c.serverNs < 0) c.serverNs = nsBetween(c.mruSynSec, c.mruSynNsec, p.tsSec, p.tsNsec);
     }
+    c.mruSynAckSide = side;
+    c.mruSynAckSeq = p.seq;
     c.mruSynAckSec = p.tsSec;
     c.mruSynAckNsec = p.tsNsec;
-  } else if (ack && !rst && side === CLIENT && !c.handshakeDone && c.mruSynSec >= 0 && c.mruSynAckSec >= 0) {
-    // The client's first ACK after SYN and SYN-ACK completes the three-way handshake.
-    c.handshakeDone = true;
-    c.ackSec = p.tsSec;
-    c.ackNsec = p.tsNsec;
-    c.rttNs = nsBetween(c.mruSynSec, c.mruSynNsec, p.tsSec, p.tsNsec);
-    c.clientNs = nsBetween(c.mruSynAckSec, c.mruSynAckNsec, p.tsSec, p.tsNsec);
-    if (p.seq === seqAdd(c.synSeq, 1) && p.ack === seqAdd(c.synAckSeq, 1)) notes?.push('seq = SYN seq + 1, ack = SYN-ACK seq + 1 ✓ handshake complete');
-    else flag('handshake_ack_mismatch', 'third packet does not continue the SYN/SYN-ACK sequence numbers');
+  } else if (ack && !rst && !c.handshakeDone && side === c.mruSynSide) {
+    // The initiator's first ACK after its SYN and the peer's SYN-ACK completes the
+    // three-way handshake. A one-way capture (or a lost SYN-ACK) shows no SYN-ACK: an
+    // ACK that continues the SYN (seq = SYN seq + 1) proves the SYN-ACK arrived.
+    const synAcked = c.mruSynAckSide === peer;
+    if (synAcked || p.seq === seqAdd(c.mruSynSeq, 1)) {
+      c.handshakeDone = true;
+      c.ackSec = p.tsSec;
+      c.ackNsec = p.tsNsec;
+      c.rttNs = nsBetween(c.mruSynSec, c.mruSynNsec, p.tsSec, p.tsNsec);
+      if (synAcked) {
+        c.clientNs = nsBetween(c.mruSynAckSec, c.mruSynAckNsec, p.tsSec, p.tsNsec);
+        if (p.seq === seqAdd(c.mruSynSeq, 1) && p.ack === seqAdd(c.mruSynAckSeq, 1)) notes?.push('seq = SYN seq + 1, ack = SYN-ACK seq + 1 ✓ handshake complete');
+        else flag('handshake_ack_mismatch', 'third packet does not continue the SYN/SYN-ACK sequence numbers');
+      } else {
+        notes?.push('seq = SYN seq + 1 ✓ handshake complete (SYN-ACK not captured)');
+      }
+    }
   }
 
   // --- Resets (checked before this segment moves the sequence state) --------------

@@ -9,8 +9,12 @@ const SACK_PERMITTED = 4;
 const SACK = 5;
 const TIMESTAMP = 8;
 
-/** Parse TCP options in b[start, end) into `o` (reset first). Never reads past `end`. */
-export function decodeTcpOptions(b: Uint8Array, start: number, end: number, o: TcpOptions): void {
+/**
+ * Parse TCP options in b[start, end) into `o` (reset first). Never reads past `captured`
+ * (the snaplen may cut the header before `end`): options past it are left unknown and
+ * `o.truncated` is set; only an option running past the header itself is malformed.
+ */
+export function decodeTcpOptions(b: Uint8Array, start: number, end: number, o: TcpOptions, captured = end): void {
   o.mss = -1;
   o.windowScale = -1;
   o.sackPermitted = false;
@@ -19,16 +23,17 @@ export function decodeTcpOptions(b: Uint8Array, start: number, end: number, o: T
   o.tsVal = 0;
   o.tsEcr = 0;
   o.malformed = false;
+  o.truncated = captured < end;
   let i = start;
-  while (i < end) {
+  while (i < captured) {
     const kind = b[i];
     if (kind === EOL) return;
     if (kind === NOP) {
       i++;
       continue;
     }
-    if (i + 1 >= end) {
-      o.malformed = true;
+    if (i + 1 >= captured) {
+      o.malformed = i + 1 >= end;
       return;
     }
     const len = b[i + 1];
@@ -36,6 +41,7 @@ export function decodeTcpOptions(b: Uint8Array, start: number, end: number, o: T
       o.malformed = true;
       return;
     }
+    if (i + len > captured) return; // cut by the snaplen: unknown, not malformed
     switch (kind) {
       case MSS:
         if (len === 4) o.mss = u16be(b, i + 2);

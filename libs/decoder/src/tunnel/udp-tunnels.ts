@@ -6,17 +6,28 @@ export const VXLAN_PORT = 4789;
 export const GENEVE_PORT = 6081;
 export const GTP_U_PORT = 2152;
 
-/** UDP header; continues only into the tunnels above, otherwise the packet is not TCP. */
+/**
+ * UDP header; continues only into the tunnels above, otherwise the packet is not TCP.
+ * Either port names the tunnel, the lower one first, as Wireshark's UDP dissector tries
+ * them: VTEPs send VXLAN from port 4789 as well as to it (RFC 7348 only fixes the
+ * destination), and ERSPAN'd VXLAN 4789 -> 4790 is VXLAN, not VXLAN-GPE.
+ */
 export function decodeUdpTunnel(b: Uint8Array, c: LayerCursor): void {
   const o = c.offset;
   if (c.end - o < 8) return stop(c, 'truncated');
-  const dst = u16be(b, o + 2);
   const src = u16be(b, o);
-  const p = o + 8;
-  if (dst === VXLAN_PORT) return decodeVxlan(b, p, c);
-  if (dst === GENEVE_PORT) return decodeGeneve(b, p, c);
-  if (dst === GTP_U_PORT || src === GTP_U_PORT) return decodeGtpU(b, p, c);
-  stop(c, 'not_tcp');
+  const dst = u16be(b, o + 2);
+  const low = src < dst ? src : dst;
+  if (!tunnelOnPort(b, o + 8, c, low) && !tunnelOnPort(b, o + 8, c, low === src ? dst : src)) stop(c, 'not_tcp');
+}
+
+function tunnelOnPort(b: Uint8Array, payload: number, c: LayerCursor, port: number): boolean {
+  switch (port) {
+    case VXLAN_PORT: decodeVxlan(b, payload, c); return true;
+    case GENEVE_PORT: decodeGeneve(b, payload, c); return true;
+    case GTP_U_PORT: decodeGtpU(b, payload, c); return true;
+    default: return false;
+  }
 }
 
 /** VXLAN: 8-byte header (I flag set), then an Ethernet frame. */

@@ -1,0 +1,114 @@
+/**
+ * Conformance against the public capture corpus: per TCP connection, our events must
+ * agree with tshark 4.0.17 (connection set, client, iRTT, first RST sender) and with
+ * Zeek's conn.log baselines (conn_state, history), or be listed with a reason in
+ * exceptions.json. Run: SHAKEWATCH_CORPUS=/path/to/public npx jest --selectProjects conformance
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { decodeCapture, listCaptures, readText, STREAMS_SUFFIX, zeekConnLogs } from './corpus';
+import { ExceptionIndex, validateExceptions, type ExceptionsFile } from './exceptions';
+import { compareWithTshark, compareWithZeek, emptyTallies, FIELDS, ourConnection, type Disagreement, type Field, type Tallies } from './match';
+import { formatReport, type CaptureResult } from './report';
+import { parseTsharkStreams } from './tshark-reference';
+import { parseZeekConnLog } from './zeek-conn-log';
+
+const corpus = process.env.SHAKEWATCH_CORPUS;
+
+if (corpus === undefined || corpus === '') {
+  describe('public corpus conformance', () => {
+    it('needs SHAKEWATCH_CORPUS', () => {
+      throw new Error(
+        'SHAKEWATCH_CORPUS is not set: point it at the public capture corpus (the directory holding MANIFEST.md and the ' +
+          `<source>/<capture>${STREAMS_SUFFIX} references), e.g. SHAKEWATCH_CORPUS=/work/shared/captures/public npx jest --selectProjects conformance`,
+      );
+    });
+  });
+} else if (!existsSync(corpus)) {
+  describe('public corpus conformance', () => {
+    it('finds SHAKEWATCH_CORPUS', () => {
+      throw new Error(`SHAKEWATCH_CORPUS=${corpus} does not exist: point it at the public capture corpus (the directory holding MANIFEST.md)`);
+    });
+  });
+} else {
+  const captures = listCaptures(corpus);
+  const exceptionsFile = JSON.parse(readFileSync(join(__dirname, 'exceptions.json'), 'utf8')) as ExceptionsFile;
+  const exceptions = new ExceptionIndex(exceptionsFile);
+  const results: CaptureResult[] = [];
+  const totals = emptyTallies();
+
+  describe('public corpus conformance', () => {
+    it(`finds the corpus (${corpus})`, () => {
+      expect(captures.length).toBeGreaterThan(0);
+    });
+
+    it('has a well-formed exceptions.json', () => {
+      expect(validateExceptions(exceptionsFile)).toEqual([]);
+    });
+
+    describe.each(captures)('%s', (capture) => {
+      it('agrees with tshark and zeek, or the difference is an explained exception', () => {
+        const result = compareCapture(corpus, capture, exceptions);
+        results.push(result);
+        addTallies(totals, result.tallies);
+        const unexplained = result.disagreements.filter((d) => d.explainedBy === null).map(describeDisagreement);
+        expect(unexplained).toEqual([]);
+      });
+    });
+
+    it('lists no stale exceptions', () => {
+      const stale = exceptions.stale(new Set(captures), new Set(results.map((r) => r.capture)));
+      expect(stale).toEqual([]);
+    });
+
+    afterAll(() => {
+      process.stdout.write(formatReport(results, totals));
+    });
+  });
+}
+
+function compareCapture(root: string, capture: string, exceptions: ExceptionIndex): CaptureResult {
+  const path = join(root, capture);
+  const tallies = emptyTallies();
+  const decoded = decodeCapture(path);
+  const ours = decoded.events.map((e, i) => ourConnection(i, e));
+  const streams = parseTsharkStreams(readText(path + STREAMS_SUFFIX) ?? '', readText(`${path}.tshark.tsv`));
+  const found: Disagreement[] = [];
+  if (decoded.error !== null) found.push({ capture, field: 'read_error', id: 'file', detail: decoded.error });
+  found.push(...compareWithTshark(capture, streams, ours, tallies).disagreements);
+  const zeekLogs: string[] = [];
+  for (const logPath of zeekConnLogs(root, capture)) {
+    const log = parseZeekConnLog(readFileSync(logPath, 'utf8'));
+    const logName = basename(logPath);
+    if (log.unusable !== null) {
+      zeekLogs.push(`${logName} (skipped: ${log.unusable})`);
+      continue;
+    }
+    const differences = compareWithZeek(capture, logName, log, ours, tallies);
+    if (differences === null) {
+      zeekLogs.push(`${logName} (skipped: no 4-tuple, and not one row for one connection)`);
+      continue;
+    }
+    zeekLogs.push(logName);
+    found.push(...differences);
+  }
+  return {
+    capture,
+    streams: streams.length,
+    ours: ours.length,
+    tallies,
+    zeekLogs,
+    disagreements: found.map((d) => ({ ...d, explainedBy: exceptions.explain(d) })),
+  };
+}
+
+function describeDisagreement(d: Disagreement): string {
+  return `${d.field} ${d.id}: ${d.detail}`;
+}
+
+function addTallies(into: Tallies, from: Tallies): void {
+  for (const f of FIELDS as readonly Field[]) {
+    into[f].agree += from[f].agree;
+    into[f].total += from[f].total;
+  }
+}
