@@ -3,8 +3,9 @@
  * agree with tshark 4.0.17 (connection set, client, iRTT, first RST sender) and with
  * Zeek's conn.log baselines (conn_state, history), or be listed with a reason in
  * exceptions.json. Run: SHAKEWATCH_CORPUS=/path/to/public npx jest --selectProjects conformance
+ * (SHAKEWATCH_CONFORMANCE_REPORT=FILE also writes the printed report to FILE).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { decodeCapture, listCaptures, readText, STREAMS_SUFFIX, zeekConnLogs } from './corpus';
 import { ExceptionIndex, validateExceptions, type ExceptionsFile } from './exceptions';
@@ -62,7 +63,10 @@ if (corpus === undefined || corpus === '') {
     });
 
     afterAll(() => {
-      process.stdout.write(formatReport(results, totals));
+      const report = formatReport(results, totals);
+      process.stdout.write(report);
+      const reportFile = process.env.SHAKEWATCH_CONFORMANCE_REPORT;
+      if (reportFile) writeFileSync(reportFile, report);
     });
   });
 }

@@ -7,7 +7,7 @@ import { canonicalIp, endpointText, pairKey, type Endpoint, type TsharkStream } 
 import type { ZeekConnLog } from './zeek-conn-log';
 
 /** What is compared; each disagreement names one of these. */
-export const FIELDS = ['connection', 'extra', 'client', 'irtt', 'reset_sender', 'conn_state', 'history', 'zeek_row', 'read_error'] as const;
+export const FIELDS = ['connection', 'extra', 'client', 'irtt', 'reset_sender', 'packets', 'conn_state', 'history', 'zeek_row', 'read_error'] as const;
 export type Field = (typeof FIELDS)[number];
 
 export interface Disagreement {
@@ -70,7 +70,8 @@ export interface TsharkComparison {
  * (a) the connection set: every tcp.stream matches exactly one of ours by unordered
  * endpoint pair and first-packet time to the microsecond (streams whose endpoints the
  * reference does not give are matched by time alone); nothing of ours is left over.
- * (b) client, (c) iRTT to the microsecond, (d) first RST's sender.
+ * (b) client, (c) iRTT to the microsecond, (d) first RST's sender, and the packet
+ * count (a decoder that drops frames of a stream shows here first).
  */
 export function compareWithTshark(capture: string, streams: TsharkStream[], ours: OurConnection[], tallies: Tallies): TsharkComparison {
   const disagreements: Disagreement[] = [];
@@ -123,6 +124,8 @@ export function compareWithTshark(capture: string, streams: TsharkStream[], ours
     const theirs = s.initialRttNs;
     const rttAgrees = ourRtt === null || theirs === null ? ourRtt === theirs : Math.floor(ourRtt / 1000) === Math.floor(theirs / 1000);
     if (!count('irtt', rttAgrees)) differ('irtt', id, `tshark iRTT ${usText(theirs)}, ours ${usText(ourRtt)}`);
+    const packets = c.event.source.packets + c.event.destination.packets;
+    if (!count('packets', packets === s.packets)) differ('packets', id, `tshark ${s.packets} packets, ours ${packets}`);
     if (s.client !== null && s.server !== null) {
       const theirSender = s.firstRstSender === null ? null : s.firstRstSender === 'client' ? s.client : s.server;
       const sender = c.event.tcp.reset_sender;

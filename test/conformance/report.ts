@@ -17,6 +17,7 @@ const COLUMNS: [Field, string][] = [
   ['client', 'client'],
   ['irtt', 'irtt'],
   ['reset_sender', 'rst'],
+  ['packets', 'pkts'],
   ['conn_state', 'z.state'],
   ['history', 'z.hist'],
 ];
@@ -26,6 +27,7 @@ const LABELS: Record<string, string> = {
   client: 'client (sender of the first pure SYN)',
   irtt: 'iRTT to the microsecond (both absent = agree)',
   reset_sender: 'first RST sender (streams with a client)',
+  packets: 'packets per connection',
   conn_state: 'Zeek conn_state',
   history: 'Zeek history',
   zeek_row: 'Zeek TCP rows matched to a connection',
@@ -61,7 +63,8 @@ export function formatReport(results: CaptureResult[], totals: Tallies): string 
     const key = d.explainedBy === null ? 'UNEXPLAINED' : d.explainedBy.category;
     byCategory.set(key, (byCategory.get(key) ?? 0) + 1);
   }
-  lines.push('', `Disagreements: ${all.length} (by exception category)`);
+  const unexplained = all.filter((d) => d.explainedBy === null).length;
+  lines.push('', `Disagreements: ${all.length}, explained by exceptions.json: ${all.length - unexplained}, unexplained: ${unexplained}`);
   for (const [k, n] of [...byCategory].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(n).padStart(5)}  ${k}`);
   const skipped = sorted.flatMap((r) => r.zeekLogs.filter((l) => l.includes('(skipped')).map((l) => `${r.capture}: ${l}`));
   if (skipped.length > 0) lines.push('', 'Zeek logs not comparable:', ...skipped.map((s) => `  ${s}`));
