@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || npm install --no-audit --no-fund  # from the lock file; see README on npm ci
 npm run build --silent
 capture=${1:-test/fixtures/captures/tcp-mixed.pcapng}
 echo "== node dist/apps/agent/main.js inspect $capture" >&2
