@@ -31,14 +31,19 @@ export interface ConnTrackerStats {
 
 /**
  * The table of TCP connections keyed by 4-tuple. Lookups hash the tuple in place
- * (no key strings); an intrusive LRU list gives O(1) idle expiry and eviction.
+ * (no key strings); intrusive LRU lists give O(1) idle expiry and eviction: one for
+ * open connections, one for finished ones (both FINs acked, or a RST), so a long-lived
+ * open connection at the head never holds back the finished ones behind it.
  * Ended connections go to `onEnd` exactly once.
  */
 export class ConnTracker {
   readonly stats: ConnTrackerStats = { packets: 0, connectionsCreated: 0, connectionsEnded: 0, active: 0, evicted: 0, idleExpired: 0, portReuses: 0 };
   private readonly buckets = new Map<number, Connection>();
-  private lruHead: Connection | null = null; // least recently seen
-  private lruTail: Connection | null = null;
+  // Each list runs from least to most recently seen; a connection is in exactly one.
+  private openHead: Connection | null = null;
+  private openTail: Connection | null = null;
+  private closedHead: Connection | null = null;
+  private closedTail: Connection | null = null;
   private nextId = 0;
   private readonly maxConnections: number;
   private readonly idleTimeoutNs: number;
@@ -74,14 +79,20 @@ export class ConnTracker {
     } else {
       this.lruRemove(conn);
     }
-    this.lruAppend(conn);
+    const wasFinished = conn.finished;
+    this.lruAppend(conn, wasFinished);
     recordSegment(conn, side, p, this.recordLadder ? this.maxLadderSteps : 0);
+    if (!wasFinished && conn.finished) {
+      this.lruRemove(conn);
+      this.lruAppend(conn, true);
+    }
   }
 
   /** End every tracked connection (end of capture), oldest first. */
   flush(reason: EndReason = 'capture-end'): void {
     const all: Connection[] = [];
-    for (let c = this.lruHead; c !== null; c = c.lruNext) all.push(c);
+    for (let c = this.openHead; c !== null; c = c.lruNext) all.push(c);
+    for (let c = this.closedHead; c !== null; c = c.lruNext) all.push(c);
     all.sort((a, b) => a.id - b.id);
     for (const c of all) this.end(c, reason);
   }
@@ -100,9 +111,12 @@ export class ConnTracker {
   }
 
   private create(hash: number, p: DecodedPacket): Connection {
-    if (this.stats.active >= this.maxConnections && this.lruHead !== null) {
-      this.stats.evicted++;
-      this.end(this.lruHead, 'evicted');
+    if (this.stats.active >= this.maxConnections) {
+      const victim = this.leastRecentlySeen();
+      if (victim !== null) {
+        this.stats.evicted++;
+        this.end(victim, 'evicted');
+      }
     }
     const len = p.ipVersion === 4 ? 4 : 16;
     const src = copyBytes(p.data, p.srcOffset, len);
@@ -160,33 +174,51 @@ export class ConnTracker {
     this.onEnd(c);
   }
 
-  /** End connections idle past their timeout, by capture time (LRU head is the oldest). */
+  /**
+   * End connections idle past their timeout, by capture time: finished ones after the
+   * closed timeout, open ones after the idle timeout (and never before the closed one).
+   */
   private expire(sec: number, nsec: number): void {
-    for (let c = this.lruHead; c !== null; c = this.lruHead) {
+    for (let c = this.closedHead; c !== null; c = this.closedHead) {
+      if (nsBetween(c.lastSec, c.lastNsec, sec, nsec) < this.closedTimeoutNs) break;
+      this.stats.idleExpired++;
+      this.end(c, 'idle');
+    }
+    for (let c = this.openHead; c !== null; c = this.openHead) {
       const idle = nsBetween(c.lastSec, c.lastNsec, sec, nsec);
-      if (idle < this.closedTimeoutNs) return;
-      if (idle < this.idleTimeoutNs && !c.finished) {
-        // An unfinished connection at the head blocks nothing older; stop here cheaply.
-        return;
-      }
+      if (idle < this.idleTimeoutNs || idle < this.closedTimeoutNs) break;
       this.stats.idleExpired++;
       this.end(c, 'idle');
     }
   }
 
-  private lruAppend(c: Connection): void {
-    c.lruPrev = this.lruTail;
-    c.lruNext = null;
-    if (this.lruTail !== null) this.lruTail.lruNext = c;
-    else this.lruHead = c;
-    this.lruTail = c;
+  /** The head of either list seen longest ago (the finished one on a tie). */
+  private leastRecentlySeen(): Connection | null {
+    const o = this.openHead;
+    const c = this.closedHead;
+    if (o === null || c === null) return o ?? c;
+    return nsBetween(o.lastSec, o.lastNsec, c.lastSec, c.lastNsec) > 0 ? o : c;
   }
 
+  private lruAppend(c: Connection, finished: boolean): void {
+    const tail = finished ? this.closedTail : this.openTail;
+    c.lruPrev = tail;
+    c.lruNext = null;
+    if (tail !== null) tail.lruNext = c;
+    else if (finished) this.closedHead = c;
+    else this.openHead = c;
+    if (finished) this.closedTail = c;
+    else this.openTail = c;
+  }
+
+  /** Unlink from whichever list holds it (a no-op for a connection in neither). */
   private lruRemove(c: Connection): void {
     if (c.lruPrev !== null) c.lruPrev.lruNext = c.lruNext;
-    else if (this.lruHead === c) this.lruHead = c.lruNext;
+    else if (this.openHead === c) this.openHead = c.lruNext;
+    else if (this.closedHead === c) this.closedHead = c.lruNext;
     if (c.lruNext !== null) c.lruNext.lruPrev = c.lruPrev;
-    else if (this.lruTail === c) this.lruTail = c.lruPrev;
+    else if (this.openTail === c) this.openTail = c.lruPrev;
+    else if (this.closedTail === c) this.closedTail = c.lruPrev;
     c.lruPrev = null;
     c.lruNext = null;
   }
