@@ -17,8 +17,24 @@ export class ByteQueue {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
+    // A Node Buffer's subarray() runs Buffer's own JavaScript constructor; a plain
+    // Uint8Array view over the same memory gets the engine's built-in one, several
+    // times cheaper, and every packet is a view.
+    if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
     this.chunks.push(chunk);
     this.total += chunk.length;
+  }
+
+  /**
+   * The chunk the next read starts in and the offset of that read within it, or null
+   * when nothing is buffered: lets a parser read a record header in place, with no view.
+   */
+  get firstChunk(): Uint8Array | null {
+    return this.chunks.length > 0 ? this.chunks[0] : null;
+  }
+
+  get firstOffset(): number {
+    return this.head;
   }
 
   /** The next `n` bytes without consuming them, or null when fewer are buffered. */

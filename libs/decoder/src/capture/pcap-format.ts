@@ -33,7 +33,30 @@ export class PcapFormat {
       this.headerDone = true;
     }
     const u32 = this.littleEndian ? u32le : u32be;
+    const rhLen = this.recordHeader;
     for (;;) {
+      // Fast path: header and data inside one chunk are read in place (one view per packet).
+      const chunk = q.firstChunk;
+      if (chunk !== null) {
+        const h = q.firstOffset;
+        const left = chunk.length - h;
+        if (left >= rhLen) {
+          const caplen = u32(chunk, h + 8);
+          if (caplen <= this.maxRecord && left >= rhLen + caplen) {
+            const frac = u32(chunk, h + 4);
+            out.frame = ++this.frame;
+            out.linkType = this.linkType;
+            out.interfaceId = 0;
+            out.tsSec = u32(chunk, h);
+            out.tsNsec = this.nanos ? frac : frac * 1000;
+            out.origLen = u32(chunk, h + 12);
+            out.data = chunk.subarray(h + rhLen, h + rhLen + caplen);
+            q.skip(rhLen + caplen);
+            emit(out);
+            continue;
+          }
+        }
+      }
       const rh = q.peek(this.recordHeader);
       if (rh === null) return null;
       const caplen = u32(rh, 8);

@@ -22,10 +22,6 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
   const rst = (flags & TcpFlag.RST) !== 0;
   const len = p.payloadLength;
   const notes: string[] | null = maxLadder > 0 ? [] : null;
-  const flag = (code: AnomalyCode, note: string): void => {
-    c.count(code);
-    if (notes) notes.push(`! ${note}`);
-  };
 
   c.lastSec = p.tsSec;
   c.lastNsec = p.tsNsec;
@@ -57,7 +53,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
         c.firstSynSec = p.tsSec;
         c.firstSynNsec = p.tsNsec;
       } else if (p.seq === c.synSeq) {
-        flag('syn_retransmission', 'SYN retransmitted (same ISN)');
+        flag(c, notes, 'syn_retransmission', 'SYN retransmitted (same ISN)');
       }
     } else if (notes) {
       notes.push('SYN from the server side (simultaneous open?)');
@@ -76,7 +72,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     }
     if (c.mruSynSide === peer) {
       if (p.ack === seqAdd(c.mruSynSeq, 1)) notes?.push('ack = SYN seq + 1 ✓');
-      else flag('synack_ack_mismatch', `ack ${seqRelative(p.ack, c.mruSynSeq)} is not SYN seq + 1`);
+      else flag(c, notes, 'synack_ack_mismatch', `ack ${seqRelative(p.ack, c.mruSynSeq)} is not SYN seq + 1`);
       if (c.serverNs < 0) c.serverNs = nsBetween(c.mruSynSec, c.mruSynNsec, p.tsSec, p.tsNsec);
     }
     c.mruSynAckSide = side;
@@ -96,7 +92,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
       if (synAcked) {
         c.clientNs = nsBetween(c.mruSynAckSec, c.mruSynAckNsec, p.tsSec, p.tsNsec);
         if (p.seq === seqAdd(c.mruSynSeq, 1) && p.ack === seqAdd(c.mruSynAckSeq, 1)) notes?.push('seq = SYN seq + 1, ack = SYN-ACK seq + 1 ✓ handshake complete');
-        else flag('handshake_ack_mismatch', 'third packet does not continue the SYN/SYN-ACK sequence numbers');
+        else flag(c, notes, 'handshake_ack_mismatch', 'third packet does not continue the SYN/SYN-ACK sequence numbers');
       } else {
         notes?.push('seq = SYN seq + 1 ✓ handshake complete (SYN-ACK not captured)');
       }
@@ -112,9 +108,9 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     }
     if (side === SERVER && c.synCount > 0 && c.synAckCount === 0) {
       if (ack && p.ack === seqAdd(c.synSeq, 1)) notes?.push('RST answers the SYN: ack = SYN seq + 1 ✓ connection refused');
-      else flag('rst_ack_mismatch', 'RST after a SYN does not ack SYN seq + 1');
+      else flag(c, notes, 'rst_ack_mismatch', 'RST after a SYN does not ack SYN seq + 1');
     } else if (c.hasSeqEnd[side] && p.seq !== c.seqEnd[side]) {
-      flag('rst_seq_unexpected', `RST seq ${relSeq} is not the sender's next sequence number ${seqRelative(c.seqEnd[side], c.base[side])}`);
+      flag(c, notes, 'rst_seq_unexpected', `RST seq ${relSeq} is not the sender's next sequence number ${seqRelative(c.seqEnd[side], c.base[side])}`);
     } else if (notes) {
       notes.push(`RST in ${c.resetPhase ?? resetPhase(c)} phase`);
     }
@@ -124,7 +120,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
   c.zeekHistory.packet(side, flags, len, relSeq);
   if (p.window === 0 && !rst && !syn && c.state[peer] !== EndpointState.Closed && c.state[side] !== EndpointState.Reset) {
     c.zeekHistory.scaledLetter(side, 'W');
-    flag('zero_window', 'zero window');
+    flag(c, notes, 'zero_window', 'zero window');
   }
   const segLen = (rst ? 0 : len) + (syn ? 1 : 0) + (fin ? 1 : 0);
   const end = seqAdd(p.seq, segLen);
@@ -138,11 +134,11 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     } else if (c.state[side] === EndpointState.Reset) {
       // nothing moves after a reset
     } else if (d > 0) {
-      if (!rst && seqGt(p.seq, c.seqEnd[side])) flag('seq_gap', `${seqDiff(p.seq, c.seqEnd[side])} bytes before this segment were not captured`);
+      if (!rst && seqGt(p.seq, c.seqEnd[side])) flag(c, notes, 'seq_gap', `${seqDiff(p.seq, c.seqEnd[side])} bytes before this segment were not captured`);
       c.seqEnd[side] = end;
     } else if (len > 0 && !rst) {
       c.zeekHistory.scaledLetter(side, 'T');
-      flag('retransmission', 'retransmission (nothing new in sequence space)');
+      flag(c, notes, 'retransmission', 'retransmission (nothing new in sequence space)');
     }
   }
 
@@ -152,7 +148,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
       c.ackedUpTo[peer] = p.ack;
       c.hasAcked[peer] = true;
     }
-    if (c.hasSeqEnd[peer] && seqGt(p.ack, c.seqEnd[peer])) flag('ack_unseen_data', 'acknowledges data the capture never showed');
+    if (c.hasSeqEnd[peer] && seqGt(p.ack, c.seqEnd[peer])) flag(c, notes, 'ack_unseen_data', 'acknowledges data the capture never showed');
     if (c.finCount[peer] > 0 && !c.finAcked[peer]) {
       const expected = seqAdd(c.finSeq[peer], 1);
       if (p.ack === expected) {
@@ -160,12 +156,12 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
         if (fin && c.finCount[side] === 0) c.mergedFinAck = true; // FIN-ACK: three-packet close
         notes?.push(`ack = FIN seq + 1 ✓ (the FIN consumed one sequence number)`);
       } else if (seqGt(p.ack, expected)) {
-        flag('fin_ack_mismatch', 'acknowledges past the FIN + 1');
+        flag(c, notes, 'fin_ack_mismatch', 'acknowledges past the FIN + 1');
       }
     }
   }
   if (len > 0 && !rst) {
-    if (c.finCount[side] > 0 && seqGt(seqAdd(p.seq, len), c.finSeq[side])) flag('data_after_fin', 'new data after its own FIN');
+    if (c.finCount[side] > 0 && seqGt(seqAdd(p.seq, len), c.finSeq[side])) flag(c, notes, 'data_after_fin', 'new data after its own FIN');
     if (c.finCount[peer] > 0 && !c.halfCloseData) {
       c.halfCloseData = true;
       notes?.push('half-close: still sending after the peer’s FIN');
@@ -175,7 +171,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     c.finCount[side]++;
     if (c.finCount[side] === 1) c.finSeq[side] = seqAdd(p.seq, len);
   }
-  if (p.options.malformed) flag('bad_tcp_options', 'malformed TCP options');
+  if (p.options.malformed) flag(c, notes, 'bad_tcp_options', 'malformed TCP options');
 
   zeekStateStep(c, side === CLIENT ? 0 : 1, flags, len);
 
@@ -190,6 +186,12 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
       c.ladderDropped++;
     }
   }
+}
+
+/** Count an anomaly; with a ladder, note it too. (Not a closure: this runs per packet.) */
+function flag(c: Connection, notes: string[] | null, code: AnomalyCode, note: string): void {
+  c.count(code);
+  if (notes) notes.push(`! ${note}`);
 }
 
 function resetPhase(c: Connection): ResetPhase {
