@@ -4,6 +4,7 @@ import { TcpFlag } from '../transport/tcp-flags';
 import { CLIENT, Connection, SERVER, type EndReason, type Side } from './connection';
 import { sameBytes, tupleHash } from './endpoint-key';
 import { isLikelyServerPort } from './likely-server-ports';
+import { feedTls } from '../tls/tls-feed';
 import { recordSegment } from './segment-analysis';
 
 export interface ConnTrackerOptions {
@@ -17,6 +18,8 @@ export interface ConnTrackerOptions {
   recordLadder?: boolean;
   /** Cap on ladder steps kept per connection; the rest are counted. */
   maxLadderSteps?: number;
+  /** Decode TLS handshakes (on any port, by content). Default true. */
+  tls?: boolean;
 }
 
 export interface ConnTrackerStats {
@@ -50,6 +53,7 @@ export class ConnTracker {
   private readonly closedTimeoutNs: number;
   private readonly recordLadder: boolean;
   private readonly maxLadderSteps: number;
+  private readonly tls: boolean;
 
   constructor(private readonly onEnd: (c: Connection) => void, options: ConnTrackerOptions = {}) {
     this.maxConnections = options.maxConnections ?? 1_000_000;
@@ -57,6 +61,7 @@ export class ConnTracker {
     this.closedTimeoutNs = (options.closedTimeoutSeconds ?? 120) * 1e9;
     this.recordLadder = options.recordLadder ?? false;
     this.maxLadderSteps = options.maxLadderSteps ?? 10_000;
+    this.tls = options.tls ?? true;
   }
 
   /** Account one decoded TCP segment. */
@@ -82,6 +87,7 @@ export class ConnTracker {
     const wasFinished = conn.finished;
     this.lruAppend(conn, wasFinished);
     recordSegment(conn, side, p, this.recordLadder ? this.maxLadderSteps : 0);
+    if (this.tls) feedTls(conn, side, p, this.recordLadder);
     if (!wasFinished && conn.finished) {
       this.lruRemove(conn);
       this.lruAppend(conn, true);

@@ -1,4 +1,6 @@
+import type { TlsSession } from '../tls/tls-session';
 import { ZeekHistory } from './history';
+import type { StreamReassembler } from './stream-reassembler';
 import { EndpointState, zeekConnState, type ConnState, type EndpointPair } from './zeek-state';
 
 /** Index of a side in the per-side arrays: the client (Zeek's originator) and the server. */
@@ -119,6 +121,12 @@ export class Connection implements EndpointPair {
   /** Highest ack each side's data received from the peer (raw), for Zeek's endpoint size. */
   ackedUpTo: [number, number] = [0, 0];
   hasAcked: [boolean, boolean] = [false, false];
+
+  // TLS (see tls/tls-feed.ts): the session and, while it needs bytes, per-side reassembly
+  tls: TlsSession | null = null;
+  reassembly: [StreamReassembler, StreamReassembler] | null = null;
+  /** The TLS session needs no more bytes (or TLS analysis is off for this connection). */
+  tlsDone = false;
 
   anomalies: Partial<Record<AnomalyCode, number>> = {};
   ladder: LadderStep[] | null = null;

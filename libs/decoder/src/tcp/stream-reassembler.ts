@@ -1,0 +1,117 @@
+import { seqAdd, seqDiff } from './seq';
+
+export interface ReassemblerSink {
+  /** In-order bytes; the view is valid only during the call. */
+  data(bytes: Uint8Array): void;
+  /** `bytes` of the stream were never captured: the consumer must resync or stop. */
+  gap(bytes: number): void;
+}
+
+interface Pending {
+  seq: number;
+  data: Uint8Array;
+}
+
+/**
+ * In-order delivery of one direction's bytes: retransmissions and overlaps are
+ * trimmed, out-of-order segments wait (copied) until the hole fills, and a hole that
+ * the peer acknowledges past, or that would overflow the byte cap, becomes a gap.
+ * `stop()` ends buffering for good, so bulk data after a handshake costs nothing.
+ */
+export class StreamReassembler {
+  private next = 0;
+  private started = false;
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+  active = true;
+  gaps = 0;
+  gapBytes = 0;
+  /** Bytes delivered in order so far. */
+  delivered = 0;
+
+  constructor(private readonly sink: ReassemblerSink, private readonly maxPendingBytes = 256 * 1024) {}
+
+  /** The sequence number of the first data byte (after a SYN: ISN + 1). */
+  start(seq: number): void {
+    if (this.started) return;
+    this.next = seq >>> 0;
+    this.started = true;
+  }
+
+  segment(seq: number, data: Uint8Array): void {
+    if (!this.active || data.length === 0) return;
+    if (!this.started) this.start(seq);
+    const behind = seqDiff(this.next, seq);
+    if (behind >= data.length) return; // nothing new: a retransmission
+    if (behind > 0) {
+      data = data.subarray(behind);
+      seq = this.next;
+    }
+    if (seq === this.next) {
+      this.deliver(data);
+      this.drain();
+      return;
+    }
+    // Ahead of the next expected byte: keep a copy until the hole fills.
+    while (this.pendingBytes + data.length > this.maxPendingBytes && this.pending.length > 0) this.skipToFirstPending();
+    if (this.pendingBytes + data.length > this.maxPendingBytes) {
+      this.declareGap(seqDiff(seq, this.next));
+      this.next = seq;
+      this.deliver(data);
+      return;
+    }
+    this.insert(seq, data.slice());
+  }
+
+  /** The peer acknowledged up to `ack`: a hole below it will never be filled from the capture. */
+  acked(ack: number): void {
+    if (!this.active || !this.started || this.pending.length === 0) return;
+    if (seqDiff(ack, this.pending[0].seq) >= 0) this.skipToFirstPending();
+  }
+
+  stop(): void {
+    this.active = false;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  private deliver(data: Uint8Array): void {
+    this.next = seqAdd(this.next, data.length);
+    this.delivered += data.length;
+    this.sink.data(data);
+  }
+
+  private drain(): void {
+    while (this.active && this.pending.length > 0) {
+      const first = this.pending[0];
+      const behind = seqDiff(this.next, first.seq);
+      if (behind < 0) return;
+      this.pending.shift();
+      this.pendingBytes -= first.data.length;
+      if (behind < first.data.length) this.deliver(first.data.subarray(behind));
+    }
+  }
+
+  private skipToFirstPending(): void {
+    const first = this.pending[0];
+    const hole = seqDiff(first.seq, this.next);
+    if (hole > 0) {
+      this.declareGap(hole);
+      this.next = first.seq;
+    }
+    this.drain();
+  }
+
+  private declareGap(bytes: number): void {
+    this.gaps++;
+    this.gapBytes += bytes;
+    this.sink.gap(bytes);
+  }
+
+  private insert(seq: number, data: Uint8Array): void {
+    let i = this.pending.length;
+    while (i > 0 && seqDiff(this.pending[i - 1].seq, seq) > 0) i--;
+    this.pending.splice(i, 0, { seq, data });
+    this.pendingBytes += data.length;
+  }
+}

@@ -1,0 +1,310 @@
+import { parseClientHello, parseSslv2ClientHello } from './client-hello';
+import { parseCertificateList, serverKeyExchangeGroup } from './handshake-messages';
+import type { ClientHello, ServerHello } from './hello-types';
+import { ContentType, looksLikeSslv2Hello, looksLikeTlsRecord, RecordStream } from './record-stream';
+import { parseServerHello } from './server-hello';
+
+export const HandshakeType = {
+  HELLO_REQUEST: 0, CLIENT_HELLO: 1, SERVER_HELLO: 2, NEW_SESSION_TICKET: 4, END_OF_EARLY_DATA: 5,
+  ENCRYPTED_EXTENSIONS: 8, CERTIFICATE: 11, SERVER_KEY_EXCHANGE: 12, CERTIFICATE_REQUEST: 13,
+  SERVER_HELLO_DONE: 14, CERTIFICATE_VERIFY: 15, CLIENT_KEY_EXCHANGE: 16, FINISHED: 20, CERTIFICATE_STATUS: 22,
+} as const;
+
+/** Cap on one handshake message (a certificate chain fits easily). */
+export const MAX_HANDSHAKE_MESSAGE = 256 * 1024;
+/** Plaintext bytes scanned per direction for a STARTTLS upgrade before giving up. */
+export const STARTTLS_SCAN_BYTES = 16 * 1024;
+const MAX_ALERTS = 8;
+const HTTP_START = /^(GET|POST|HEAD|PUT|DELETE|OPTIONS|PATCH|CONNECT|TRACE) |^HTTP\/1\./;
+const MAX_MESSAGES = 64;
+
+export type TlsSide = 0 | 1; // 0 = client, 1 = server
+export type TlsMessageKind = 'handshake' | 'encrypted_handshake' | 'change_cipher_spec' | 'alert' | 'application_data' | 'sslv2_client_hello';
+
+/** One TLS message on the wire, for the ladder. */
+export interface TlsMessage {
+  side: TlsSide;
+  tsSec: number;
+  tsNsec: number;
+  kind: TlsMessageKind;
+  handshakeType?: number;
+  alert?: { level: number; description: number };
+}
+
+export interface TlsAlert {
+  level: number | null; // null: encrypted
+  description: number | null;
+  sender: 'client' | 'server';
+}
+
+interface Direction {
+  records: RecordStream;
+  hsCarry: Uint8Array | null;
+  /** This side sent ChangeCipherSpec (TLS <= 1.2): its later handshake records are encrypted. */
+  ccs: boolean;
+  /** An encrypted handshake record after CCS (Finished), or a TLS 1.3 encrypted flight. */
+  finished: boolean;
+  appData: boolean;
+  plaintextScanned: number;
+  mode: 'detect' | 'tls' | 'plaintext' | 'off';
+}
+
+/**
+ * One connection's TLS handshake, fed with each direction's in-order bytes. Parses
+ * hellos, certificates, key exchange group, CCS, alerts and the encrypted flights, and
+ * tells when the handshake is over so the reassemblers can stop buffering.
+ */
+export class TlsSession {
+  clientHello: ClientHello | null = null;
+  clientHellos = 0;
+  serverHello: ServerHello | null = null;
+  helloRetryRequest = false;
+  certificates: Uint8Array[] | null = null;
+  keyExchangeGroup: number | null = null;
+  newSessionTicket = false;
+  alerts: TlsAlert[] = [];
+  malformed = 0;
+  gaps = 0;
+  /** Plaintext protocol before a STARTTLS-style upgrade (first bytes seen). */
+  upgradedFrom: string | null = null;
+  startSec = -1;
+  startNsec = 0;
+  endSec = -1;
+  endNsec = 0;
+  established = false;
+  /** No more bytes are needed: handshake over, failed, or not TLS. */
+  done = false;
+  messages: TlsMessage[] | null;
+  private readonly dirs: [Direction, Direction];
+  private tsSec = 0;
+  private tsNsec = 0;
+  private plaintextPrefix = '';
+
+  constructor(recordMessages: boolean) {
+    this.messages = recordMessages ? [] : null;
+    this.dirs = [this.direction(0), this.direction(1)];
+  }
+
+  get isTls(): boolean {
+    return this.clientHello !== null || this.serverHello !== null;
+  }
+
+  /** The negotiated version: supported_versions of the ServerHello, else its legacy version. */
+  get version(): number | null {
+    if (this.serverHello === null) return null;
+    return this.serverHello.selectedVersion ?? this.serverHello.version;
+  }
+
+  get resumed(): boolean {
+    const ch = this.clientHello;
+    const sh = this.serverHello;
+    if (ch === null || sh === null) return false;
+    if (isTls13(this.version)) return sh.pskSelected;
+    const sessionEcho = ch.sessionId.length > 0 && equal(ch.sessionId, sh.sessionId);
+    // Abbreviated handshake: the server's CCS came without a Certificate (ticket or id).
+    return sessionEcho || (this.dirs[1].ccs && this.certificates === null && this.keyExchangeGroup === null);
+  }
+
+  /** Bytes from one side, in order. `tsSec/tsNsec`: the segment that brought them. */
+  data(side: TlsSide, bytes: Uint8Array, tsSec: number, tsNsec: number): void {
+    if (this.done) return;
+    this.tsSec = tsSec;
+    this.tsNsec = tsNsec;
+    const d = this.dirs[side];
+    if (d.mode === 'detect') {
+      if (looksLikeTlsRecord(bytes) || (side === 0 && looksLikeSslv2Hello(bytes))) d.mode = 'tls';
+      else d.mode = 'plaintext';
+    }
+    if (d.mode === 'plaintext') {
+      // STARTTLS and friends: TLS begins at the start of a later segment.
+      if (d.plaintextScanned > 0 && looksLikeTlsRecord(bytes) && bytes[0] === ContentType.HANDSHAKE) {
+        d.mode = 'tls';
+        this.upgradedFrom ??= guessPlaintextProtocol(this.plaintextPrefix);
+      } else {
+        if (this.plaintextPrefix.length < 16) this.plaintextPrefix += String.fromCharCode(...bytes.subarray(0, 16));
+        d.plaintextScanned += bytes.length;
+        if (HTTP_START.test(this.plaintextPrefix)) {
+          // HTTP/1 never upgrades to TLS in-band: stop scanning both sides at once.
+          this.off(0);
+          this.off(1);
+        } else if (d.plaintextScanned > STARTTLS_SCAN_BYTES) {
+          this.off(side);
+        }
+        return;
+      }
+    }
+    if (d.mode === 'tls') d.records.push(bytes);
+  }
+
+  /** Bytes of one side were never captured: its record stream cannot be trusted any more. */
+  gap(side: TlsSide): void {
+    this.gaps++;
+    this.off(side);
+  }
+
+  /** Stop reading one side; with both sides off there is nothing left to buffer. */
+  private off(side: TlsSide): void {
+    this.dirs[side].mode = 'off';
+    this.dirs[side].records.broken = true;
+    if (this.dirs[0].mode === 'off' && this.dirs[1].mode === 'off') this.done = true;
+  }
+
+  private direction(side: TlsSide): Direction {
+    return {
+      records: new RecordStream({
+        record: (type, _version, body) => this.record(side, type, body),
+        sslv2Hello: (body) => this.sslv2Hello(body),
+        malformed: () => this.fail(side),
+      }),
+      hsCarry: null, ccs: false, finished: false, appData: false, plaintextScanned: 0, mode: 'detect',
+    };
+  }
+
+  private record(side: TlsSide, type: number, body: Uint8Array): void {
+    const d = this.dirs[side];
+    switch (type) {
+      case ContentType.HANDSHAKE:
+        if (d.ccs) {
+          d.finished = true;
+          this.note(side, 'encrypted_handshake');
+          this.checkEstablished();
+        } else {
+          this.handshakeBytes(side, body);
+        }
+        return;
+      case ContentType.CHANGE_CIPHER_SPEC:
+        this.note(side, 'change_cipher_spec');
+        // TLS 1.3 sends CCS only for middlebox compatibility: nothing changes.
+        if (!isTls13(this.version)) d.ccs = true;
+        return;
+      case ContentType.ALERT:
+        this.alert(side, body, d.ccs || (isTls13(this.version) && this.serverHello !== null));
+        return;
+      case ContentType.APPLICATION_DATA:
+        this.note(side, 'application_data');
+        d.appData = true;
+        if (isTls13(this.version) && this.serverHello !== null) d.finished = true; // the encrypted flight
+        this.checkEstablished();
+        return;
+      default:
+        return; // heartbeat
+    }
+  }
+
+  private handshakeBytes(side: TlsSide, body: Uint8Array): void {
+    const d = this.dirs[side];
+    let b = body;
+    if (d.hsCarry !== null) {
+      b = new Uint8Array(d.hsCarry.length + body.length);
+      b.set(d.hsCarry);
+      b.set(body, d.hsCarry.length);
+      d.hsCarry = null;
+    }
+    let o = 0;
+    while (b.length - o >= 4) {
+      const type = b[o];
+      const len = (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+      if (len > MAX_HANDSHAKE_MESSAGE) return this.fail(side);
+      if (b.length - o < 4 + len) break;
+      this.handshake(side, type, b.subarray(o + 4, o + 4 + len));
+      if (this.done) return;
+      o += 4 + len;
+    }
+    if (o < b.length) d.hsCarry = b.slice(o);
+  }
+
+  private handshake(side: TlsSide, type: number, body: Uint8Array): void {
+    this.note(side, 'handshake', type);
+    switch (type) {
+      case HandshakeType.CLIENT_HELLO: {
+        if (side !== 0) return;
+        const ch = parseClientHello(body);
+        if (ch === null) return this.fail(side);
+        this.clientHellos++;
+        if (this.clientHello === null) {
+          this.clientHello = ch;
+          this.startSec = this.tsSec;
+          this.startNsec = this.tsNsec;
+        }
+        return;
+      }
+      case HandshakeType.SERVER_HELLO: {
+        if (side !== 1) return;
+        const sh = parseServerHello(body);
+        if (sh === null) return this.fail(side);
+        if (sh.helloRetryRequest) this.helloRetryRequest = true;
+        else this.serverHello ??= sh;
+        return;
+      }
+      case HandshakeType.CERTIFICATE:
+        if (side === 1 && this.certificates === null) this.certificates = parseCertificateList(body);
+        return;
+      case HandshakeType.SERVER_KEY_EXCHANGE:
+        if (side === 1) this.keyExchangeGroup = serverKeyExchangeGroup(body);
+        return;
+      case HandshakeType.NEW_SESSION_TICKET:
+        this.newSessionTicket = true;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private sslv2Hello(body: Uint8Array): void {
+    this.note(0, 'sslv2_client_hello');
+    const ch = parseSslv2ClientHello(body);
+    if (ch === null) return this.fail(0);
+    this.clientHellos++;
+    this.clientHello ??= ch;
+    this.startSec = this.tsSec;
+    this.startNsec = this.tsNsec;
+  }
+
+  private alert(side: TlsSide, body: Uint8Array, encrypted: boolean): void {
+    const plain = !encrypted && body.length === 2;
+    if (this.messages && this.messages.length < MAX_MESSAGES) {
+      this.messages.push({ side, tsSec: this.tsSec, tsNsec: this.tsNsec, kind: 'alert', alert: plain ? { level: body[0], description: body[1] } : undefined });
+    }
+    if (this.alerts.length < MAX_ALERTS) {
+      this.alerts.push({ level: plain ? body[0] : null, description: plain ? body[1] : null, sender: side === 0 ? 'client' : 'server' });
+    }
+    // A fatal alert during the handshake ends it.
+    if (plain && body[0] === 2 && !this.established) this.done = true;
+  }
+
+  private checkEstablished(): void {
+    if (this.established || this.serverHello === null) return;
+    const [c, s] = this.dirs;
+    if (!c.finished || !s.finished) return;
+    this.established = true;
+    this.endSec = this.tsSec;
+    this.endNsec = this.tsNsec;
+    this.done = true;
+  }
+
+  private note(side: TlsSide, kind: TlsMessageKind, handshakeType?: number): void {
+    if (this.messages && this.messages.length < MAX_MESSAGES) this.messages.push({ side, tsSec: this.tsSec, tsNsec: this.tsNsec, kind, handshakeType });
+  }
+
+  private fail(side: TlsSide): void {
+    this.malformed++;
+    this.off(side);
+  }
+}
+
+export function isTls13(version: number | null): boolean {
+  return version !== null && (version === 0x0304 || (version >> 8) === 0x7f || (version >> 8) === 0x7e || version === 0xfb17 || version === 0xfb1a);
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function guessPlaintextProtocol(prefix: string): string {
+  if (/^220[ -]|^EHLO|^HELO/i.test(prefix)) return 'smtp';
+  if (/^\* OK|^\w+ STARTTLS/i.test(prefix)) return 'imap';
+  if (/^\+OK|^STLS/i.test(prefix)) return 'pop3';
+  if (/^<\?xml|^<stream/i.test(prefix)) return 'xmpp';
+  if (prefix.charCodeAt(0) === 0 && prefix.length >= 8) return 'binary';
+  return 'unknown';
+}
