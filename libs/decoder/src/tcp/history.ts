@@ -9,15 +9,22 @@ const DATA = 0x10;
 const ACK = 0x20;
 const MULTI_FLAG = 0x40;
 
+// Slots of ZeekHistory.last: the last SYN, FIN and RST sequence number per side.
+const LAST_SYN = 0;
+const LAST_FIN = 2;
+const LAST_RST = 4;
+// Slots of ZeekHistory.scaled: [count, next threshold] per letter and side.
+const SCALED_SLOT: Record<'T' | 'W' | 'G' | 'C', number> = { T: 0, W: 4, G: 8, C: 12 };
+
 /** Zeek's history string for one connection: letters per TCPSessionAdapter::update_history. */
 export class ZeekHistory {
   text = '';
   private seen = 0;
-  private readonly lastSyn: [number, number] = [-1, -1];
-  private readonly lastFin: [number, number] = [-1, -1];
-  private readonly lastRst: [number, number] = [-1, -1];
-  /** Scaled letters (T, W, G, C): count and next threshold per side and letter. */
-  private readonly scaled = new Map<string, { count: number; threshold: number }>();
+  // One per connection, so kept small: one array for the last SYN/FIN/RST per side
+  // (-1: none yet), and the scaled-letter counters only once one is needed.
+  private readonly last = [-1, -1, -1, -1, -1, -1];
+  /** Scaled letters (T, W, G, C): count and next threshold per letter and side. */
+  private scaled: number[] | null = null;
 
   /** Letters for one packet from `side` (0 = originator: upper case). */
   packet(side: 0 | 1, flags: number, payloadLength: number, relSeq: number): void {
@@ -31,17 +38,17 @@ export class ZeekHistory {
     } else if (bits === 1) {
       if (syn) {
         const first = this.firstSighting(side, SYN);
-        if (first || relSeq !== this.lastSyn[side]) this.add(side, flags & TcpFlag.ACK ? 'H' : 'S');
-        this.lastSyn[side] = relSeq;
+        if (first || relSeq !== this.last[LAST_SYN + side]) this.add(side, flags & TcpFlag.ACK ? 'H' : 'S');
+        this.last[LAST_SYN + side] = relSeq;
       } else if (fin) {
         const end = (relSeq + payloadLength) >>> 0;
         const first = this.firstSighting(side, FIN);
-        if (first || end !== this.lastFin[side]) this.add(side, 'F');
-        this.lastFin[side] = end;
+        if (first || end !== this.last[LAST_FIN + side]) this.add(side, 'F');
+        this.last[LAST_FIN + side] = end;
       } else {
         const first = this.firstSighting(side, RST);
-        if (first || relSeq !== this.lastRst[side]) this.add(side, 'R');
-        this.lastRst[side] = relSeq;
+        if (first || relSeq !== this.last[LAST_RST + side]) this.add(side, 'R');
+        this.last[LAST_RST + side] = relSeq;
       }
     } else if (payloadLength > 0) {
       this.once(side, DATA, 'D');
@@ -52,15 +59,11 @@ export class ZeekHistory {
 
   /** A letter logged at the 1st, 10th, 100th... occurrence (Session::ScaledHistoryEntry). */
   scaledLetter(side: 0 | 1, letter: 'T' | 'W' | 'G' | 'C'): void {
-    const key = `${side}${letter}`;
-    let s = this.scaled.get(key);
-    if (s === undefined) {
-      s = { count: 0, threshold: 1 };
-      this.scaled.set(key, s);
-    }
-    if (++s.count === s.threshold) {
+    const s = (this.scaled ??= [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+    const i = SCALED_SLOT[letter] + 2 * side;
+    if (++s[i] === s[i + 1]) {
       this.add(side, letter);
-      s.threshold *= 10;
+      s[i + 1] *= 10;
     }
   }
 
