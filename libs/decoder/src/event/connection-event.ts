@@ -1,6 +1,7 @@
 import { formatIp } from '../address';
 import { CLIENT, SERVER, type AnomalyCode, type CloseKind, type Connection, type EndReason, type ResetPhase, type RoleSource } from '../tcp/connection';
 import type { ConnState } from '../tcp/zeek-state';
+import { tlsEvent, type TlsEvent } from './tls-event';
 
 /**
  * One TCP connection as an ECS-style event (nested objects; absent = unknown).
@@ -25,6 +26,7 @@ export interface ConnectionEvent {
     close: CloseKind;
     anomalies?: Partial<Record<AnomalyCode, number>>;
   };
+  tls?: TlsEvent;
 }
 
 export function connectionEvent(c: Connection): ConnectionEvent {
@@ -46,7 +48,7 @@ export function connectionEvent(c: Connection): ConnectionEvent {
     tcp.reset_phase = c.resetPhase ?? undefined;
   }
   if (Object.keys(c.anomalies).length > 0) tcp.anomalies = { ...c.anomalies };
-  return {
+  const event: ConnectionEvent = {
     '@timestamp': isoTimestamp(c.firstSec, c.firstNsec),
     event: { duration: (c.lastSec - c.firstSec) * 1e9 + (c.lastNsec - c.firstNsec), reason: c.endReason },
     source: { ip: formatIp(c.addr[CLIENT], 0, c.ipVersion), port: c.port[CLIENT], packets: c.packets[CLIENT], bytes: c.payloadBytes[CLIENT] },
@@ -54,6 +56,9 @@ export function connectionEvent(c: Connection): ConnectionEvent {
     network: { type: c.ipVersion === 4 ? 'ipv4' : 'ipv6', transport: 'tcp' },
     tcp,
   };
+  const tls = tlsEvent(c.tls);
+  if (tls) event.tls = tls;
+  return event;
 }
 
 /** ISO 8601 with nanoseconds, UTC: 2024-01-02T03:04:05.123456789Z. */

@@ -1,0 +1,70 @@
+import { alertDescriptionName, alertLevelName } from '../tls/tables/alert-descriptions';
+import { cipherSuiteName } from '../tls/tables/cipher-suites';
+import { namedGroupName } from '../tls/tables/named-groups';
+import { ecsTlsVersion, versionName } from '../tls/tables/versions';
+import type { TlsSession } from '../tls/tls-session';
+import { summarizeCertificate, type X509Summary } from '../tls/x509-summary';
+
+/** ECS `tls.*` for one connection (DESIGN.md, "Connection events"); absent = unknown. */
+export interface TlsEvent {
+  version?: string;
+  version_protocol?: string;
+  /** The version as Wireshark names it, drafts included ('TLS 1.3 (draft 23)'). */
+  version_name?: string;
+  cipher?: string;
+  curve?: string;
+  next_protocol?: string;
+  resumed: boolean;
+  established: boolean;
+  hello_retry_request?: true;
+  starttls?: string;
+  handshake?: { duration_seconds: number };
+  alert?: { level: string; description: string; sender: 'client' | 'server' };
+  client?: { server_name?: string; supported_versions?: string[]; alpn?: string[]; ech?: true };
+  server?: { x509?: X509Summary; certificate_chain_length?: number };
+}
+
+/** The TLS part of a connection event, or undefined when the connection carried no TLS hello. */
+export function tlsEvent(t: TlsSession | null): TlsEvent | undefined {
+  if (t === null || !t.isTls) return undefined;
+  const ev: TlsEvent = { resumed: t.resumed, established: t.established };
+  const version = t.version;
+  if (version !== null) {
+    const ecs = ecsTlsVersion(version);
+    if (ecs) {
+      ev.version = ecs.version;
+      ev.version_protocol = ecs.protocol;
+    }
+    ev.version_name = versionName(version);
+  }
+  const sh = t.serverHello;
+  if (sh) {
+    ev.cipher = cipherSuiteName(sh.cipherSuite);
+    if (sh.alpn !== undefined) ev.next_protocol = sh.alpn;
+  }
+  const group = sh?.keyShareGroup ?? t.keyExchangeGroup;
+  if (group !== null && group !== undefined) ev.curve = namedGroupName(group);
+  if (t.helloRetryRequest) ev.hello_retry_request = true;
+  if (t.upgradedFrom) ev.starttls = t.upgradedFrom;
+  if (t.established && t.startSec >= 0) ev.handshake = { duration_seconds: ((t.endSec - t.startSec) * 1e9 + (t.endNsec - t.startNsec)) / 1e9 };
+  const alert = t.alerts.find((a) => a.level === 2) ?? t.alerts[0];
+  if (alert) {
+    ev.alert = {
+      level: alert.level === null ? 'encrypted' : alertLevelName(alert.level),
+      description: alert.description === null ? 'encrypted' : alertDescriptionName(alert.description),
+      sender: alert.sender,
+    };
+  }
+  const ch = t.clientHello;
+  if (ch) {
+    ev.client = {};
+    if (ch.serverName !== undefined) ev.client.server_name = ch.serverName;
+    if (ch.supportedVersions) ev.client.supported_versions = ch.supportedVersions.map(versionName);
+    if (ch.alpn) ev.client.alpn = ch.alpn;
+    if (ch.ech) ev.client.ech = true;
+  }
+  if (t.certificates && t.certificates.length > 0) {
+    ev.server = { x509: summarizeCertificate(t.certificates[0]), certificate_chain_length: t.certificates.length };
+  }
+  return ev;
+}
