@@ -56,6 +56,14 @@ describe('ConnTracker memory', () => {
     expect(out.map((c) => [c.port[0], c.endReason])).toEqual([[40001, 'evicted'], [40000, 'capture-end'], [40002, 'capture-end']]);
   });
 
+  it('shares one copy of an IPv4 address between the connections that have it', () => {
+    const frames = [...conversation(V4, handshake(0)), ...conversation({ ...V4, clientPort: 40001 }, handshake(1))];
+    const [a, b] = ended(writePcap(frames), {});
+    expect(a.addr[0]).toBe(b.addr[0]);
+    expect(a.addr[1]).toBe(b.addr[1]);
+    expect(a.addr[0]).not.toBe(a.addr[1]);
+  });
+
   it('copies addresses out of the read chunk (a Buffer view would keep the whole chunk alive)', () => {
     const chunk = Buffer.from(writePcap(conversation(V4, handshake(0))));
     const [c] = ended(chunk, {});

@@ -7,6 +7,9 @@ import { isLikelyServerPort } from './likely-server-ports';
 import { feedTls } from '../tls/tls-feed';
 import { recordSegment } from './segment-analysis';
 
+/** Cap on the interned IPv4 address table (about 250 bytes an entry). */
+const MAX_INTERNED_ADDRESSES = 16384;
+
 export interface ConnTrackerOptions {
   /** Most connections tracked at once; the least recently seen is evicted past it. */
   maxConnections?: number;
@@ -42,6 +45,8 @@ export interface ConnTrackerStats {
 export class ConnTracker {
   readonly stats: ConnTrackerStats = { packets: 0, connectionsCreated: 0, connectionsEnded: 0, active: 0, evicted: 0, idleExpired: 0, portReuses: 0 };
   private readonly buckets = new Map<number, Connection>();
+  /** IPv4 addresses shared by the connections that have them (see `address`). */
+  private readonly ipv4Addresses = new Map<number, Uint8Array>();
   // Each list runs from least to most recently seen; a connection is in exactly one.
   private openHead: Connection | null = null;
   private openTail: Connection | null = null;
@@ -125,8 +130,8 @@ export class ConnTracker {
       }
     }
     const len = p.ipVersion === 4 ? 4 : 16;
-    const src = copyBytes(p.data, p.srcOffset, len);
-    const dst = copyBytes(p.data, p.dstOffset, len);
+    const src = this.address(p.data, p.srcOffset, len);
+    const dst = this.address(p.data, p.dstOffset, len);
     const syn = (p.flags & TcpFlag.SYN) !== 0;
     const ack = (p.flags & TcpFlag.ACK) !== 0;
     // The client is the sender of the SYN. Without one: a SYN-ACK names its receiver,
@@ -178,6 +183,24 @@ export class ConnTracker {
     this.stats.active--;
     this.stats.connectionsEnded++;
     this.onEnd(c);
+  }
+
+  /**
+   * A connection's copy of an address. IPv4 addresses are interned: one host's own
+   * address is in every one of its connections, and a small typed array costs about as
+   * much as the rest of a short connection's bookkeeping. Connections never write to
+   * their addresses. The table is capped (cleared when full: a scan costs no more).
+   */
+  private address(b: Uint8Array, o: number, len: number): Uint8Array {
+    if (len !== 4) return copyBytes(b, o, len);
+    const key = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+    let a = this.ipv4Addresses.get(key);
+    if (a === undefined) {
+      if (this.ipv4Addresses.size >= MAX_INTERNED_ADDRESSES) this.ipv4Addresses.clear();
+      a = copyBytes(b, o, 4);
+      this.ipv4Addresses.set(key, a);
+    }
+    return a;
   }
 
   /**
