@@ -17,3 +17,12 @@ export { zeekConnState, zeekStateStep, EndpointState, type ConnState } from './t
 export { connectionEvent, isoTimestamp, type ConnectionEvent } from './event/connection-event';
 export { CaptureAnalyzer, type CaptureAnalyzerOptions, type AnalyzerError } from './capture-analyzer';
 export { PACKET_SKIP_REASONS, type CaptureError, type CaptureErrorCode, type PacketSkipReason } from './errors';
+export { tlsEvent, type TlsEvent } from './event/tls-event';
+export { TlsSession, isTls13, type TlsMessage, type TlsAlert } from './tls/tls-session';
+export type { ClientHello, ServerHello, TlsExtension } from './tls/hello-types';
+export { summarizeCertificate, type X509Summary } from './tls/x509-summary';
+export { cipherSuiteName } from './tls/tables/cipher-suites';
+export { namedGroupName } from './tls/tables/named-groups';
+export { alertDescriptionName, alertLevelName } from './tls/tables/alert-descriptions';
+export { handshakeTypeName } from './tls/tables/handshake-types';
+export { versionName, ecsTlsVersion } from './tls/tables/versions';

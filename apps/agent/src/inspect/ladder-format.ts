@@ -1,4 +1,5 @@
 import { CLIENT, connectionEvent, flagNames, nsBetween, type Connection, type LadderStep } from '@shakewatch/decoder';
+import { tlsMessageNotes, tlsSummary } from './tls-lines';
 
 const CLOSE_TEXT: Record<Connection['closeKind'], string> = {
   fin: 'closed by FIN in both directions (four-way teardown)',
@@ -42,19 +43,21 @@ export function formatLadder(c: Connection): string[] {
   const refused = e.tcp.conn_state === 'REJ' ? ' (connection refused)' : '';
   const halfClose = c.halfCloseData && c.closeKind === 'fin' ? ', after a half-close' : '';
   lines.push(`  ${CLOSE_TEXT[c.closeKind]}${halfClose}${reset}${refused}`);
+  lines.push(...tlsSummary(e.tls));
   lines.push(`  ${'time (s)'.padStart(10)}  ${'direction'.padEnd(9)}  ${'flags'.padEnd(14)} ${'seq'.padStart(10)} ${'ack'.padStart(10)} ${'len'.padStart(6)} ${'win'.padStart(6)}  checks`);
-  for (const s of c.ladder ?? []) lines.push(formatStep(c, s));
+  const tlsNotes = tlsMessageNotes(c);
+  for (const s of c.ladder ?? []) lines.push(formatStep(c, s, tlsNotes.get(`${s.from}/${s.tsSec}/${s.tsNsec}`)));
   if (c.ladderDropped > 0) lines.push(`  ... ${c.ladderDropped} more packets not shown (ladder cap)`);
   const anomalies = Object.entries(c.anomalies);
   if (anomalies.length > 0) lines.push(`  anomalies: ${anomalies.map(([k, v]) => `${k}=${v}`).join(', ')}`);
   return lines;
 }
 
-function formatStep(c: Connection, s: LadderStep): string {
+function formatStep(c: Connection, s: LadderStep, tls: string[] | undefined): string {
   const t = seconds(nsBetween(c.firstSec, c.firstNsec, s.tsSec, s.tsNsec));
   const dir = s.from === CLIENT ? 'C --> S' : 'C <-- S';
   const ack = s.relAck >= 0 ? String(s.relAck) : '-';
-  return `  ${t.padStart(10)}  ${dir.padEnd(9)}  ${flagNames(s.flags).padEnd(14)} ${String(s.relSeq).padStart(10)} ${ack.padStart(10)} ${String(s.length).padStart(6)} ${String(s.window).padStart(6)}  ${s.notes.join('; ')}`;
+  return `  ${t.padStart(10)}  ${dir.padEnd(9)}  ${flagNames(s.flags).padEnd(14)} ${String(s.relSeq).padStart(10)} ${ack.padStart(10)} ${String(s.length).padStart(6)} ${String(s.window).padStart(6)}  ${[...(tls ?? []), ...s.notes].join('; ')}`;
 }
 
 const bracket = (ip: string): string => (ip.includes(':') ? `[${ip}]` : ip);
