@@ -63,6 +63,12 @@ export function connectionEvent(c: Connection): ConnectionEvent {
 
 /** ISO 8601 with nanoseconds, UTC: 2024-01-02T03:04:05.123456789Z. */
 export function isoTimestamp(sec: number, nsec: number): string {
-  const base = new Date(sec * 1000).toISOString(); // ...T03:04:05.000Z
-  return `${base.slice(0, 19)}.${String(nsec).padStart(9, '0')}Z`;
+  if (sec !== lastSec) {
+    // Connections come in bursts within a second: format the date part once per second.
+    lastPrefix = new Date(sec * 1000).toISOString().slice(0, 19); // ...T03:04:05
+    lastSec = sec;
+  }
+  return `${lastPrefix}.${String(nsec).padStart(9, '0')}Z`;
 }
+let lastSec = Number.NaN;
+let lastPrefix = '';

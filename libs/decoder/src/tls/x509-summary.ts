@@ -15,8 +15,30 @@ export interface X509Summary {
   error?: string;
 }
 
+/**
+ * Summaries of recently seen certificates: a server sends the same certificate on
+ * every connection, and parsing it (OpenSSL, key details, SHA-256) costs more than the
+ * rest of the connection's analysis. Keyed by a hash of the DER, checked byte for byte;
+ * capped (cleared when full).
+ */
+const recent = new Map<number, { der: Uint8Array; summary: X509Summary }>();
+const RECENT_MAX = 256;
+
 /** Parse one DER certificate with Node's X509Certificate; never throws. */
 export function summarizeCertificate(der: Uint8Array): X509Summary {
+  const key = fnv1a(der);
+  let entry = recent.get(key);
+  if (entry === undefined || !sameBytes(entry.der, der)) {
+    if (recent.size >= RECENT_MAX) recent.clear();
+    entry = { der: der.slice(), summary: parseCertificate(der) };
+    recent.set(key, entry);
+  }
+  // A copy: the caller owns (and may change) what it gets.
+  const s = entry.summary;
+  return s.alternative_names === undefined ? { ...s } : { ...s, alternative_names: [...s.alternative_names] };
+}
+
+function parseCertificate(der: Uint8Array): X509Summary {
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(der);
@@ -52,4 +74,16 @@ function distinguishedName(s: string): string {
 function isoDate(s: string): string | undefined {
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+function fnv1a(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
