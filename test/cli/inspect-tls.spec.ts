@@ -17,7 +17,12 @@ describe('inspect: TLS handshakes', () => {
     expect(events[2].tls.next_protocol).toBe('http/1.1');
     expect(events[0].tls.server.x509).toMatchObject({ subject: 'CN=shakewatch.test', issuer: 'CN=shakewatch.test', public_key_algorithm: 'rsa', public_key_size: 2048 });
     expect(events[0].tls.server.x509.alternative_names).toEqual(['shakewatch.test']);
-    expect(events[1].tls.server).toBeUndefined(); // TLS 1.3 certificates travel encrypted
+    expect(events[1].tls.server.x509).toBeUndefined(); // TLS 1.3 certificates travel encrypted
+    for (const e of events) {
+      expect(e.tls.client.ja3).toMatch(/^[0-9a-f]{32}$/);
+      expect(e.tls.server.ja3s).toMatch(/^[0-9a-f]{32}$/);
+      expect(e.tls.client.ja4).toMatch(/^t1[23]d\d{4}(00|h1)_[0-9a-f]{12}_[0-9a-f]{12}$/);
+    }
     for (const e of events) expect(e.tls.handshake.duration_seconds).toBeGreaterThan(0);
   });
 

@@ -1,18 +1,26 @@
 /**
  * Conformance against the public capture corpus: per TCP connection, our events must
  * agree with tshark 4.0.17 (connection set, client, iRTT, first RST sender) and with
- * Zeek's conn.log baselines (conn_state, history), or be listed with a reason in
- * exceptions.json. Run: SHAKEWATCH_CORPUS=/path/to/public npx jest --selectProjects conformance
+ * Zeek's conn.log baselines (conn_state, history); per TLS handshake over TCP, with
+ * tshark's hellos (version, cipher, SNI, ALPN, group, JA3/JA3S), FoxIO's JA4 outputs and
+ * Zeek's ssl.log baselines; or be listed with a reason in exceptions.json. Run: SHAKEWATCH_CORPUS=/path/to/public npx jest --selectProjects conformance
  * (SHAKEWATCH_CONFORMANCE_REPORT=FILE also writes the printed report to FILE).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { decodeCapture, listCaptures, readText, STREAMS_SUFFIX, zeekConnLogs } from './corpus';
+import { decodeCapture, ja4Outputs, listCaptures, readText, STREAMS_SUFFIX, zeekConnLogs, zeekSslLogs } from './corpus';
 import { ExceptionIndex, validateExceptions, type ExceptionsFile } from './exceptions';
+import { parseJa4Python, parseJa4Rust } from './ja4-reference';
 import { compareWithTshark, compareWithZeek, emptyTallies, FIELDS, ourConnection, type Disagreement, type Field, type Tallies } from './match';
 import { formatReport, type CaptureResult } from './report';
+import { compareJa4, compareTlsWithTshark, compareWithZeekSsl } from './tls-match';
+import { parseSkeGroups, parseTsharkTls, udpPairs } from './tls-reference';
 import { parseTsharkStreams } from './tshark-reference';
 import { parseZeekConnLog } from './zeek-conn-log';
+import { parseZeekSslLog } from './zeek-ssl-log';
+
+/** tshark's ServerKeyExchange groups, which the corpus TSVs lack (see tools/tshark-ske-groups.mjs). */
+const skeGroups = parseSkeGroups(readFileSync(join(__dirname, 'reference', 'tshark-ske-groups.tsv'), 'utf8'));
 
 const corpus = process.env.SHAKEWATCH_CORPUS;
 
@@ -76,10 +84,17 @@ function compareCapture(root: string, capture: string, exceptions: ExceptionInde
   const tallies = emptyTallies();
   const decoded = decodeCapture(path);
   const ours = decoded.events.map((e, i) => ourConnection(i, e));
-  const streams = parseTsharkStreams(readText(path + STREAMS_SUFFIX) ?? '', readText(`${path}.tshark.tsv`));
+  const segments = readText(`${path}.tshark.tsv`);
+  const streams = parseTsharkStreams(readText(path + STREAMS_SUFFIX) ?? '', segments);
   const found: Disagreement[] = [];
   if (decoded.error !== null) found.push({ capture, field: 'read_error', id: 'file', detail: decoded.error });
-  found.push(...compareWithTshark(capture, streams, ours, tallies).disagreements);
+  const tcp = compareWithTshark(capture, streams, ours, tallies);
+  found.push(...tcp.disagreements);
+  const tlsStreams = parseTsharkTls(segments ?? '');
+  found.push(...compareTlsWithTshark(capture, tlsStreams, tcp.matched, decoded.sessions, skeGroups.get(capture), tallies));
+  const ja4 = ja4Outputs(root, capture);
+  const ja4Refs = [...(ja4.python === null ? [] : parseJa4Python(ja4.python)), ...(ja4.rust === null ? [] : parseJa4Rust(ja4.rust))];
+  found.push(...compareJa4(capture, ja4Refs, ours, tcp.matched, decoded.sessions, tallies));
   const zeekLogs: string[] = [];
   for (const logPath of zeekConnLogs(root, capture)) {
     const log = parseZeekConnLog(readFileSync(logPath, 'utf8'));
@@ -96,10 +111,22 @@ function compareCapture(root: string, capture: string, exceptions: ExceptionInde
     zeekLogs.push(logName);
     found.push(...differences);
   }
+  const udp = udpPairs(segments ?? '');
+  for (const logPath of zeekSslLogs(root, capture)) {
+    const log = parseZeekSslLog(readFileSync(logPath, 'utf8'));
+    const logName = basename(logPath);
+    if (log.unusable !== null) {
+      zeekLogs.push(`${logName} (skipped: ${log.unusable})`);
+      continue;
+    }
+    zeekLogs.push(logName);
+    found.push(...compareWithZeekSsl(capture, logName, log, ours, decoded.sessions, udp, tallies));
+  }
   return {
     capture,
     streams: streams.length,
     ours: ours.length,
+    tlsStreams: tlsStreams.length,
     tallies,
     zeekLogs,
     disagreements: found.map((d) => ({ ...d, explainedBy: exceptions.explain(d) })),

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CaptureAnalyzer, connectionEvent, type ConnectionEvent } from '@shakewatch/decoder';
+import { CaptureAnalyzer, connectionEvent, type ConnectionEvent, type TlsSession } from '@shakewatch/decoder';
 
 export const STREAMS_SUFFIX = '.tshark.streams.tsv';
 const CHUNK = 64 * 1024;
@@ -25,10 +25,25 @@ export function listCaptures(root: string): string[] {
 
 /** `<capture>.expected.*conn.log*` beside the capture (plain logs and `.cut` extracts). */
 export function zeekConnLogs(root: string, capture: string): string[] {
+  return expected(root, capture, (rest) => /conn\.log/.test(rest));
+}
+
+/** Zeek ssl.log baselines beside the capture: `*ssl*.log` (ssl-out, ssl-all...) and `.ssl.cut`. */
+export function zeekSslLogs(root: string, capture: string): string[] {
+  return expected(root, capture, (rest) => (rest.startsWith('zeek.') || rest.startsWith('ja4-zeek.')) && /(^|\.)ssl[^.]*\.(log|cut)$/.test(rest));
+}
+
+/** FoxIO's JA4 outputs for exactly this capture (not those of identical copies under other names). */
+export function ja4Outputs(root: string, capture: string): { python: string | null; rust: string | null } {
+  const path = join(root, capture);
+  return { python: readText(`${path}.expected.ja4-python.json`), rust: readText(`${path}.expected.ja4-rust.snap.yaml`) };
+}
+
+function expected(root: string, capture: string, want: (rest: string) => boolean): string[] {
   const dir = join(root, capture, '..');
-  const base = capture.split('/').pop() as string;
+  const prefix = `${capture.split('/').pop() as string}.expected.`;
   return readdirSync(dir)
-    .filter((n) => n.startsWith(`${base}.expected.`) && /conn\.log/.test(n))
+    .filter((n) => n.startsWith(prefix) && want(n.slice(prefix.length)))
     .sort()
     .map((n) => join(dir, n));
 }
@@ -39,17 +54,23 @@ export function readText(path: string): string | null {
 
 export interface OurDecode {
   events: ConnectionEvent[];
+  /** Each event's TLS session (for the raw JA3/JA4 strings, which the event does not carry). */
+  sessions: (TlsSession | null)[];
   error: string | null;
 }
 
 /** Runs the decoder library over a capture, fed in chunks as the agent would. */
 export function decodeCapture(path: string): OurDecode {
   const events: ConnectionEvent[] = [];
-  const analyzer = new CaptureAnalyzer((c) => events.push(connectionEvent(c)));
+  const sessions: (TlsSession | null)[] = [];
+  const analyzer = new CaptureAnalyzer((c) => {
+    events.push(connectionEvent(c));
+    sessions.push(c.tls);
+  });
   const bytes = readFileSync(path);
   for (let o = 0; o < bytes.length; o += CHUNK) {
     if (!analyzer.push(bytes.subarray(o, Math.min(bytes.length, o + CHUNK)))) break;
   }
   const err = analyzer.end();
-  return { events, error: err === null ? null : `${err.code} at byte ${err.offset}: ${err.message}` };
+  return { events, sessions, error: err === null ? null : `${err.code} at byte ${err.offset}: ${err.message}` };
 }

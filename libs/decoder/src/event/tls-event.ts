@@ -1,5 +1,7 @@
+import { ja3, ja3s } from '../tls/fingerprint/ja3';
+import { ja4 } from '../tls/fingerprint/ja4';
 import { alertDescriptionName, alertLevelName } from '../tls/tables/alert-descriptions';
-import { cipherSuiteName } from '../tls/tables/cipher-suites';
+import { cipherSuiteName, ssl2CipherSpecName } from '../tls/tables/cipher-suites';
 import { namedGroupName } from '../tls/tables/named-groups';
 import { ecsTlsVersion, versionName } from '../tls/tables/versions';
 import type { TlsSession } from '../tls/tls-session';
@@ -20,8 +22,8 @@ export interface TlsEvent {
   starttls?: string;
   handshake?: { duration_seconds: number };
   alert?: { level: string; description: string; sender: 'client' | 'server' };
-  client?: { server_name?: string; supported_versions?: string[]; alpn?: string[]; ech?: true };
-  server?: { x509?: X509Summary; certificate_chain_length?: number };
+  client?: { server_name?: string; supported_versions?: string[]; alpn?: string[]; ech?: true; ja3?: string; ja4?: string };
+  server?: { x509?: X509Summary; certificate_chain_length?: number; ja3s?: string };
 }
 
 /** The TLS part of a connection event, or undefined when the connection carried no TLS hello. */
@@ -39,7 +41,9 @@ export function tlsEvent(t: TlsSession | null): TlsEvent | undefined {
   }
   const sh = t.serverHello;
   if (sh) {
-    ev.cipher = cipherSuiteName(sh.cipherSuite);
+    // SSLv2: the 3-byte cipher kind of the CLIENT-MASTER-KEY (-1: not seen).
+    if (!sh.sslv2) ev.cipher = cipherSuiteName(sh.cipherSuite);
+    else if (sh.cipherSuite >= 0) ev.cipher = ssl2CipherSpecName(sh.cipherSuite);
     if (sh.alpn !== undefined) ev.next_protocol = sh.alpn;
   }
   const group = sh?.keyShareGroup ?? t.keyExchangeGroup;
@@ -62,9 +66,18 @@ export function tlsEvent(t: TlsSession | null): TlsEvent | undefined {
     if (ch.supportedVersions) ev.client.supported_versions = ch.supportedVersions.map(versionName);
     if (ch.alpn) ev.client.alpn = ch.alpn;
     if (ch.ech) ev.client.ech = true;
+    // Fingerprints of the first ClientHello (JA3: MD5, absent for an SSLv2-framed hello).
+    const j3 = ja3(ch);
+    if (j3) ev.client.ja3 = j3.hash;
+    ev.client.ja4 = ja4(ch).ja4;
   }
   if (t.certificates && t.certificates.length > 0) {
     ev.server = { x509: summarizeCertificate(t.certificates[0]), certificate_chain_length: t.certificates.length };
   }
+  // JA3S of the first ServerHello on the wire: the HelloRetryRequest when there is one,
+  // as it answers the first ClientHello (the one JA3 and JA4 describe).
+  // An SSLv2 SERVER-HELLO has no JA3S (Wireshark builds none either).
+  const firstSh = t.helloRetry ?? sh;
+  if (firstSh && !firstSh.sslv2) (ev.server ??= {}).ja3s = ja3s(firstSh).hash;
   return ev;
 }

@@ -52,6 +52,31 @@ describe('StreamReassembler', () => {
     expect(r.delivered).toBeLessThanOrEqual(20);
   });
 
+  it('follows a SYN-ACK sent again with a new ISN when the data starts there (suricata-verify/tcp-fastopen-syn-data-tls.pcap)', () => {
+    // Server 17.253.144.10:443 answers with ISN 3212050950 (frames 2, 4, 12, 15, 22) and with
+    // ISN 97572840 (frames 14, 17, 20); the client acknowledges 97572841 and the ServerHello
+    // arrives at 97572841 (frame 25).
+    const { r, out, gaps } = collect();
+    for (const isn of [3212050950, 3212050950, 97572840, 3212050950, 97572840]) r.start(isn + 1);
+    r.acked(97572841);
+    r.segment(97572841 + 4, bytes(4, 6)); // out of order within the new space
+    r.segment(97572841, bytes(0, 4));
+    expect(out).toEqual(Array.from(bytes(0, 10)));
+    expect(gaps).toEqual([]);
+    r.start(1); // once bytes flowed, a stray SYN-ACK changes nothing
+    r.segment(97572851, bytes(10, 2));
+    expect(out.length).toBe(12);
+  });
+
+  it('keeps the first start when the data begins there, whatever other SYN-ACKs said', () => {
+    const { r, out } = collect();
+    r.start(1000);
+    r.start(5000);
+    r.segment(1000, bytes(0, 3));
+    r.segment(5000, bytes(0, 3)); // far ahead of 1003 in the chosen space: waits
+    expect(out).toEqual([0, 1, 2]);
+  });
+
   it('delivers every byte exactly once whatever the segment order (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(200), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 40 }), fc.nat(0xffffffff), (cuts, isn) => {

@@ -7,6 +7,9 @@ export interface ReassemblerSink {
   gap(bytes: number): void;
 }
 
+/** Distinct restarted ISNs remembered per direction (a bound: a SYN flood cannot grow it). */
+const MAX_OTHER_STARTS = 4;
+
 interface Pending {
   seq: number;
   data: Uint8Array;
@@ -28,19 +31,32 @@ export class StreamReassembler {
   gapBytes = 0;
   /** Bytes delivered in order so far. */
   delivered = 0;
+  /**
+   * Other first-byte sequence numbers announced before any byte was delivered: a SYN or
+   * SYN-ACK sent again with a new ISN (a server that restarted the handshake, TFO retries;
+   * suricata-verify/tcp-fastopen-syn-data-tls.pcap). The first data at one of them wins.
+   */
+  private otherStarts: number[] | null = null;
 
   constructor(private readonly sink: ReassemblerSink, private readonly maxPendingBytes = 256 * 1024) {}
 
   /** The sequence number of the first data byte (after a SYN: ISN + 1). */
   start(seq: number): void {
-    if (this.started) return;
-    this.next = seq >>> 0;
-    this.started = true;
+    seq >>>= 0;
+    if (!this.started) {
+      this.next = seq;
+      this.started = true;
+      return;
+    }
+    if (this.delivered > 0 || seq === this.next) return;
+    const others = (this.otherStarts ??= []);
+    if (others.length < MAX_OTHER_STARTS && !others.includes(seq)) others.push(seq);
   }
 
   segment(seq: number, data: Uint8Array): void {
     if (!this.active || data.length === 0) return;
     if (!this.started) this.start(seq);
+    if (this.otherStarts !== null) this.pickStart(seq >>> 0);
     const behind = seqDiff(this.next, seq);
     if (behind >= data.length) return; // nothing new: a retransmission
     if (behind > 0) {
@@ -73,6 +89,19 @@ export class StreamReassembler {
     this.active = false;
     this.pending = [];
     this.pendingBytes = 0;
+  }
+
+  /** Before the first delivery, data exactly at another announced start moves the stream there. */
+  private pickStart(seq: number): void {
+    const others = this.otherStarts as number[];
+    if (this.delivered > 0) {
+      this.otherStarts = null;
+      return;
+    }
+    const i = others.indexOf(seq);
+    if (i < 0) return;
+    others[i] = this.next;
+    this.next = seq;
   }
 
   private deliver(data: Uint8Array): void {

@@ -14,6 +14,8 @@ export const Ext = {
   EARLY_DATA: 42,
   SUPPORTED_VERSIONS: 43,
   KEY_SHARE: 51,
+  /** key_share's code point in TLS 1.3 drafts before 23 (and Google's 0x7e0x experiments). */
+  KEY_SHARE_DRAFT: 40,
   ENCRYPTED_CLIENT_HELLO: 0xfe0d,
   RENEGOTIATION_INFO: 0xff01,
 } as const;
@@ -65,14 +67,15 @@ export function interpretClientExtensions(ch: ClientHello): void {
       case Ext.SIGNATURE_ALGORITHMS:
         ch.signatureAlgorithms = r.u16List(r.sub(r.u16()));
         break;
-      case Ext.KEY_SHARE: {
+      case Ext.KEY_SHARE:
+      case Ext.KEY_SHARE_DRAFT: {
         const list = r.sub(r.u16());
         const groups: number[] = [];
         while (list.left >= 4) {
           groups.push(list.u16());
           list.view(list.u16());
         }
-        ch.keyShareGroups = groups;
+        if (e.type === Ext.KEY_SHARE || ch.keyShareGroups === undefined) ch.keyShareGroups = groups;
         break;
       }
       case Ext.PRE_SHARED_KEY:
@@ -99,6 +102,7 @@ export function interpretServerExtensions(sh: ServerHello): void {
         if (e.data.length === 2) sh.selectedVersion = r.u16();
         break;
       case Ext.KEY_SHARE:
+      case Ext.KEY_SHARE_DRAFT:
         if (e.data.length >= 2) sh.keyShareGroup = r.u16(); // ServerHello: one entry; HRR: the group only
         break;
       case Ext.ALPN: {

@@ -12,8 +12,12 @@ export function parseCertificateList(body: Uint8Array): Uint8Array[] | null {
   return list.bad || r.bad ? null : out;
 }
 
-/** ServerKeyExchange: the named group of an ECDHE exchange (curve_type 3), else null. */
-export function serverKeyExchangeGroup(body: Uint8Array): number | null {
-  if (body.length < 3 || body[0] !== 3) return null;
-  return (body[1] << 8) | body[2];
+/**
+ * ServerKeyExchange of an (EC)DHE suite: the named group (curve_type 3), else null (explicit
+ * curves). ECDHE_PSK puts a psk_identity_hint before the ECParameters (RFC 5489 2).
+ */
+export function serverKeyExchangeGroup(body: Uint8Array, pskHint = false): number | null {
+  const o = pskHint ? (body.length >= 2 ? 2 + ((body[0] << 8) | body[1]) : body.length) : 0;
+  if (body.length < o + 3 || body[o] !== 3) return null;
+  return (body[o + 1] << 8) | body[o + 2];
 }

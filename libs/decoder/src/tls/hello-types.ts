@@ -48,6 +48,11 @@ export interface ServerHello {
   pskSelected: boolean;
   /** A HelloRetryRequest is a ServerHello with the magic random (RFC 8446 4.1.3). */
   helloRetryRequest: boolean;
+  /**
+   * An SSLv2 SERVER-HELLO (pure SSLv2 handshake): `cipherSuite` is then the 3-byte SSLv2
+   * cipher kind the client's CLIENT-MASTER-KEY chose, -1 before it.
+   */
+  sslv2: boolean;
 }
 
 export { isGrease } from './tables/grease';

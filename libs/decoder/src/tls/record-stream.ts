@@ -6,8 +6,11 @@ export const MAX_RECORD_BODY = 16384 + 2048;
 
 export interface RecordSink {
   record(type: number, version: number, body: Uint8Array): void;
-  /** SSLv2-compatible ClientHello framing (the whole record body). */
-  sslv2Hello(body: Uint8Array): void;
+  /**
+   * An SSLv2-framed record's body: the SSLv2-compatible CLIENT-HELLO that opens a stream,
+   * and in a pure SSLv2 handshake every later record (SERVER-HELLO, CLIENT-MASTER-KEY...).
+   */
+  sslv2(body: Uint8Array): void;
   /** The byte stream is not (or no longer) TLS records. */
   malformed(reason: string): void;
 }
@@ -24,6 +27,11 @@ export function looksLikeSslv2Hello(b: Uint8Array, o = 0): boolean {
   return b.length - o >= 5 && (b[o] & 0x80) !== 0 && b[o + 2] === 1 && (b[o + 3] === 3 || (b[o + 3] === 0 && b[o + 4] === 2));
 }
 
+/** An SSLv2 SERVER-HELLO: 2-byte length with the top bit, type 4, session-id-hit 0/1, version 2. */
+export function looksLikeSslv2ServerHello(b: Uint8Array, o = 0): boolean {
+  return b.length - o >= 7 && (b[o] & 0x80) !== 0 && b[o + 2] === 4 && b[o + 3] <= 1 && b[o + 5] === 0 && b[o + 6] === 2;
+}
+
 /**
  * Splits one direction's byte stream into records. Bytes of a record that spans
  * deliveries are copied into a carry buffer; whole records in one delivery are views.
@@ -31,6 +39,8 @@ export function looksLikeSslv2Hello(b: Uint8Array, o = 0): boolean {
 export class RecordStream {
   private carry: Uint8Array | null = null;
   private first = true;
+  /** The stream opened with an SSLv2-framed record: later non-TLS records are SSLv2 too. */
+  private sslv2 = false;
   broken = false;
 
   constructor(private readonly sink: RecordSink) {}
@@ -48,20 +58,17 @@ export class RecordStream {
     let o = 0;
     if (this.first && b.length >= 5) {
       this.first = false;
-      if (!looksLikeTlsRecord(b) && looksLikeSslv2Hello(b)) {
-        const len = ((b[0] & 0x7f) << 8) | b[1];
-        if (b.length < 2 + len) {
-          this.first = true;
-          this.carry = b.slice();
-          return;
-        }
-        this.sink.sslv2Hello(b.subarray(2, 2 + len));
-        o = 2 + len;
-      }
+      this.sslv2 = !looksLikeTlsRecord(b) && (looksLikeSslv2Hello(b) || looksLikeSslv2ServerHello(b));
     }
     while (o < b.length && !this.broken) {
       if (b.length - o < 5) break;
       if (!looksLikeTlsRecord(b, o)) {
+        if (this.sslv2) {
+          const used = this.sslv2Record(b, o);
+          if (used === 0) break; // incomplete
+          o += used;
+          continue;
+        }
         this.broken = true;
         this.sink.malformed('not a TLS record header');
         return;
@@ -72,5 +79,18 @@ export class RecordStream {
       o += 5 + len;
     }
     if (o < b.length && !this.broken) this.carry = b.slice(o);
+  }
+
+  /**
+   * One SSLv2 record at `o`: a 2-byte header (top bit set, 15-bit length) or a 3-byte one
+   * (14-bit length, then a padding count). Returns the bytes used, 0 when incomplete.
+   */
+  private sslv2Record(b: Uint8Array, o: number): number {
+    const twoByte = (b[o] & 0x80) !== 0;
+    const header = twoByte ? 2 : 3;
+    const len = twoByte ? ((b[o] & 0x7f) << 8) | b[o + 1] : ((b[o] & 0x3f) << 8) | b[o + 1];
+    if (b.length - o < header + len) return 0;
+    this.sink.sslv2(b.subarray(o + header, o + header + len));
+    return header + len;
   }
 }

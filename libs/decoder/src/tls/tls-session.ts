@@ -1,8 +1,11 @@
 import { parseClientHello, parseSslv2ClientHello } from './client-hello';
+import { HandshakeAssembler } from './handshake-assembler';
 import { parseCertificateList, serverKeyExchangeGroup } from './handshake-messages';
 import type { ClientHello, ServerHello } from './hello-types';
-import { ContentType, looksLikeSslv2Hello, looksLikeTlsRecord, RecordStream } from './record-stream';
+import { ContentType, looksLikeSslv2Hello, looksLikeSslv2ServerHello, looksLikeTlsRecord, RecordStream } from './record-stream';
 import { parseServerHello } from './server-hello';
+import { parseSslv2ServerHello, Sslv2Message, sslv2MasterKeyCipher } from './sslv2';
+import { cipherSuiteName } from './tables/cipher-suites';
 
 export const HandshakeType = {
   HELLO_REQUEST: 0, CLIENT_HELLO: 1, SERVER_HELLO: 2, NEW_SESSION_TICKET: 4, END_OF_EARLY_DATA: 5,
@@ -15,8 +18,11 @@ export const MAX_HANDSHAKE_MESSAGE = 256 * 1024;
 /** Plaintext bytes scanned per direction for a STARTTLS upgrade before giving up. */
 export const STARTTLS_SCAN_BYTES = 16 * 1024;
 const MAX_ALERTS = 8;
-const HTTP_START = /^(GET|POST|HEAD|PUT|DELETE|OPTIONS|PATCH|CONNECT|TRACE) |^HTTP\/1\./;
+// No CONNECT: a proxy tunnel carries TLS after the proxy's "200" (ja4/https-connect.pcap).
+const HTTP_START = /^(GET|POST|HEAD|PUT|DELETE|OPTIONS|PATCH|TRACE) |^HTTP\/1\./;
 const MAX_MESSAGES = 64;
+/** Suites whose ServerKeyExchange carries ECParameters (RFC 8422 5.4): ECDHE_*, ECDH_anon_*. */
+const ECDH_SUITE = /^TLS_ECDH(E_|_anon_)/;
 
 export type TlsSide = 0 | 1; // 0 = client, 1 = server
 export type TlsMessageKind = 'handshake' | 'encrypted_handshake' | 'change_cipher_spec' | 'alert' | 'application_data' | 'sslv2_client_hello';
@@ -39,7 +45,7 @@ export interface TlsAlert {
 
 interface Direction {
   records: RecordStream;
-  hsCarry: Uint8Array | null;
+  handshakes: HandshakeAssembler;
   /** This side sent ChangeCipherSpec (TLS <= 1.2): its later handshake records are encrypted. */
   ccs: boolean;
   /** An encrypted handshake record after CCS (Finished), or a TLS 1.3 encrypted flight. */
@@ -57,10 +63,14 @@ interface Direction {
 export class TlsSession {
   clientHello: ClientHello | null = null;
   clientHellos = 0;
+  /** The first ServerHello that is not a HelloRetryRequest: the one that negotiates. */
   serverHello: ServerHello | null = null;
-  helloRetryRequest = false;
+  /** A HelloRetryRequest (TLS 1.3): the first ServerHello on the wire when present (JA3S). */
+  helloRetry: ServerHello | null = null;
   certificates: Uint8Array[] | null = null;
   keyExchangeGroup: number | null = null;
+  /** The server sent ServerHelloDone: a full TLS <= 1.2 handshake, not a resumption. */
+  serverHelloDone = false;
   newSessionTicket = false;
   alerts: TlsAlert[] = [];
   malformed = 0;
@@ -78,11 +88,18 @@ export class TlsSession {
   private readonly dirs: [Direction, Direction];
   private tsSec = 0;
   private tsNsec = 0;
+  /** SSLv2: the CLIENT-MASTER-KEY went out (or the session was resumed): records are encrypted. */
+  private sslv2Keyed = false;
+  private sslv2Resumed = false;
   private plaintextPrefix = '';
 
   constructor(recordMessages: boolean) {
     this.messages = recordMessages ? [] : null;
     this.dirs = [this.direction(0), this.direction(1)];
+  }
+
+  get helloRetryRequest(): boolean {
+    return this.helloRetry !== null;
   }
 
   get isTls(): boolean {
@@ -99,10 +116,11 @@ export class TlsSession {
     const ch = this.clientHello;
     const sh = this.serverHello;
     if (ch === null || sh === null) return false;
+    if (sh.sslv2) return this.sslv2Resumed;
     if (isTls13(this.version)) return sh.pskSelected;
     const sessionEcho = ch.sessionId.length > 0 && equal(ch.sessionId, sh.sessionId);
-    // Abbreviated handshake: the server's CCS came without a Certificate (ticket or id).
-    return sessionEcho || (this.dirs[1].ccs && this.certificates === null && this.keyExchangeGroup === null);
+    // Abbreviated handshake (ticket or id): the server's CCS came without a ServerHelloDone.
+    return sessionEcho || (this.dirs[1].ccs && !this.serverHelloDone);
   }
 
   /** Bytes from one side, in order. `tsSec/tsNsec`: the segment that brought them. */
@@ -112,7 +130,8 @@ export class TlsSession {
     this.tsNsec = tsNsec;
     const d = this.dirs[side];
     if (d.mode === 'detect') {
-      if (looksLikeTlsRecord(bytes) || (side === 0 && looksLikeSslv2Hello(bytes))) d.mode = 'tls';
+      const sslv2 = side === 0 ? looksLikeSslv2Hello(bytes) : looksLikeSslv2ServerHello(bytes);
+      if (looksLikeTlsRecord(bytes) || sslv2) d.mode = 'tls';
       else d.mode = 'plaintext';
     }
     if (d.mode === 'plaintext') {
@@ -153,10 +172,14 @@ export class TlsSession {
     return {
       records: new RecordStream({
         record: (type, _version, body) => this.record(side, type, body),
-        sslv2Hello: (body) => this.sslv2Hello(body),
+        sslv2: (body) => this.sslv2(side, body),
         malformed: () => this.fail(side),
       }),
-      hsCarry: null, ccs: false, finished: false, appData: false, plaintextScanned: 0, mode: 'detect',
+      handshakes: new HandshakeAssembler({
+        message: (type, body) => this.handshake(side, type, body),
+        oversized: (type) => this.note(side, 'handshake', type),
+      }, MAX_HANDSHAKE_MESSAGE),
+      ccs: false, finished: false, appData: false, plaintextScanned: 0, mode: 'detect',
     };
   }
 
@@ -169,16 +192,20 @@ export class TlsSession {
           this.note(side, 'encrypted_handshake');
           this.checkEstablished();
         } else {
-          this.handshakeBytes(side, body);
+          d.handshakes.push(body);
         }
         return;
       case ContentType.CHANGE_CIPHER_SPEC:
         this.note(side, 'change_cipher_spec');
-        // TLS 1.3 sends CCS only for middlebox compatibility: nothing changes.
-        if (!isTls13(this.version)) d.ccs = true;
+        // TLS 1.3 sends CCS only for middlebox compatibility: nothing changes. Before the
+        // ServerHello it is always that (TLS <= 1.2 sends CCS after it): a client's CCS
+        // before its second ClientHello, a server's after its HelloRetryRequest.
+        if (this.serverHello !== null && !isTls13(this.version)) d.ccs = true;
         return;
       case ContentType.ALERT:
-        this.alert(side, body, d.ccs || (isTls13(this.version) && this.serverHello !== null));
+        // TLS 1.3 hides encrypted alerts inside application_data records, so a record of
+        // type alert is plaintext there; before 1.3 it is encrypted after the sender's CCS.
+        this.alert(side, body, d.ccs);
         return;
       case ContentType.APPLICATION_DATA:
         this.note(side, 'application_data');
@@ -191,29 +218,8 @@ export class TlsSession {
     }
   }
 
-  private handshakeBytes(side: TlsSide, body: Uint8Array): void {
-    const d = this.dirs[side];
-    let b = body;
-    if (d.hsCarry !== null) {
-      b = new Uint8Array(d.hsCarry.length + body.length);
-      b.set(d.hsCarry);
-      b.set(body, d.hsCarry.length);
-      d.hsCarry = null;
-    }
-    let o = 0;
-    while (b.length - o >= 4) {
-      const type = b[o];
-      const len = (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
-      if (len > MAX_HANDSHAKE_MESSAGE) return this.fail(side);
-      if (b.length - o < 4 + len) break;
-      this.handshake(side, type, b.subarray(o + 4, o + 4 + len));
-      if (this.done) return;
-      o += 4 + len;
-    }
-    if (o < b.length) d.hsCarry = b.slice(o);
-  }
-
   private handshake(side: TlsSide, type: number, body: Uint8Array): void {
+    if (this.done) return;
     this.note(side, 'handshake', type);
     switch (type) {
       case HandshakeType.CLIENT_HELLO: {
@@ -232,7 +238,7 @@ export class TlsSession {
         if (side !== 1) return;
         const sh = parseServerHello(body);
         if (sh === null) return this.fail(side);
-        if (sh.helloRetryRequest) this.helloRetryRequest = true;
+        if (sh.helloRetryRequest) this.helloRetry ??= sh;
         else this.serverHello ??= sh;
         return;
       }
@@ -240,7 +246,15 @@ export class TlsSession {
         if (side === 1 && this.certificates === null) this.certificates = parseCertificateList(body);
         return;
       case HandshakeType.SERVER_KEY_EXCHANGE:
-        if (side === 1) this.keyExchangeGroup = serverKeyExchangeGroup(body);
+        // Its layout depends on the key exchange: read a named curve only for (EC)DHE suites,
+        // not from a DHE prime whose length happens to start with 3, or an unknown suite.
+        if (side === 1 && this.serverHello !== null) {
+          const suite = cipherSuiteName(this.serverHello.cipherSuite);
+          if (ECDH_SUITE.test(suite)) this.keyExchangeGroup = serverKeyExchangeGroup(body, suite.startsWith('TLS_ECDHE_PSK_'));
+        }
+        return;
+      case HandshakeType.SERVER_HELLO_DONE:
+        if (side === 1) this.serverHelloDone = true;
         return;
       case HandshakeType.NEW_SESSION_TICKET:
         this.newSessionTicket = true;
@@ -250,14 +264,49 @@ export class TlsSession {
     }
   }
 
-  private sslv2Hello(body: Uint8Array): void {
-    this.note(0, 'sslv2_client_hello');
-    const ch = parseSslv2ClientHello(body);
-    if (ch === null) return this.fail(0);
-    this.clientHellos++;
-    this.clientHello ??= ch;
-    this.startSec = this.tsSec;
-    this.startNsec = this.tsNsec;
+  /**
+   * An SSLv2-framed record. The first client record is a CLIENT-HELLO (SSLv2-compatible:
+   * the server may answer in TLS). A pure SSLv2 server answers with a SERVER-HELLO; the
+   * client's CLIENT-MASTER-KEY then picks the cipher, and every later record of either
+   * side is encrypted (CLIENT-FINISHED, SERVER-VERIFY...): one from each means established.
+   * In the ladder the SSLv2 hellos and master key show as their TLS counterparts.
+   */
+  private sslv2(side: TlsSide, body: Uint8Array): void {
+    if (side === 0 && this.clientHello === null) {
+      this.note(0, 'sslv2_client_hello');
+      const ch = parseSslv2ClientHello(body);
+      if (ch === null) return this.fail(0);
+      this.clientHellos++;
+      this.clientHello = ch;
+      this.startSec = this.tsSec;
+      this.startNsec = this.tsNsec;
+      return;
+    }
+    if (side === 1 && this.serverHello === null) {
+      this.note(1, 'handshake', HandshakeType.SERVER_HELLO);
+      const parsed = parseSslv2ServerHello(body);
+      if (parsed === null) return this.fail(1);
+      this.serverHello = parsed.hello;
+      // Session-id-hit: a resumed SSLv2 session has no CLIENT-MASTER-KEY; keys are set.
+      this.sslv2Resumed = this.sslv2Keyed = parsed.sessionIdHit;
+      return;
+    }
+    const sh = this.serverHello;
+    if (sh === null || !sh.sslv2) return this.fail(side); // SSLv2 framing in a TLS handshake
+    if (!this.sslv2Keyed) {
+      const cipher = side === 0 ? sslv2MasterKeyCipher(body) : null;
+      if (cipher !== null) {
+        this.note(0, 'handshake', HandshakeType.CLIENT_KEY_EXCHANGE);
+        sh.cipherSuite = cipher;
+        this.sslv2Keyed = true;
+      } else if (body[0] !== Sslv2Message.ERROR) {
+        return this.fail(side);
+      }
+      return;
+    }
+    this.note(side, 'encrypted_handshake');
+    this.dirs[side].finished = true;
+    this.checkEstablished();
   }
 
   private alert(side: TlsSide, body: Uint8Array, encrypted: boolean): void {
@@ -301,6 +350,7 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function guessPlaintextProtocol(prefix: string): string {
+  if (/^CONNECT /.test(prefix)) return 'http-connect'; // a proxy tunnel
   if (/^220[ -]|^EHLO|^HELO/i.test(prefix)) return 'smtp';
   if (/^\* OK|^\w+ STARTTLS/i.test(prefix)) return 'imap';
   if (/^\+OK|^STLS/i.test(prefix)) return 'pop3';
