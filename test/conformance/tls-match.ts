@@ -43,7 +43,9 @@ class Recorder {
 
 /**
  * tshark: every TCP stream with a cleartext ClientHello or ServerHello must be one of our
- * connections with a `tls` object (tls_conn), and agree field by field.
+ * connections with a `tls` object (tls_conn), and agree field by field; a `tls` object on
+ * a stream where tshark shows no hello is a disagreement too (tls_extra, counted against
+ * tls_conn like `extra` against `connection`).
  * `skeGroups`: stream -> named group of its first ServerKeyExchange (tshark supplement).
  */
 export function compareTlsWithTshark(
@@ -90,6 +92,13 @@ export function compareTlsWithTshark(
       rec.same('ja3s', id, s.firstServerHello.ja3s, tls.server?.ja3s, 'tshark');
       rec.same('ja3s_full', id, s.firstServerHello.ja3sFull, firstSh ? ja3s(firstSh).raw : undefined, 'tshark');
     }
+  }
+  const withHello = new Set(streams.map((s) => s.stream));
+  for (const [stream, c] of matched) {
+    if (withHello.has(stream) || c.event.tls === undefined) continue;
+    tallies.tls_conn.total++;
+    const t = c.event.tls;
+    rec.disagreements.push({ capture, field: 'tls_extra', id: `stream ${stream}`, detail: `tshark shows no hello; ours: version ${t.version_name ?? 'none'}, SNI ${t.client?.server_name ?? 'none'}` });
   }
   return rec.disagreements;
 }
