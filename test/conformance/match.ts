@@ -10,7 +10,7 @@ import type { ZeekConnLog } from './zeek-conn-log';
 export const FIELDS = [
   'connection', 'extra', 'client', 'irtt', 'reset_sender', 'packets', 'conn_state', 'history', 'zeek_row', 'read_error',
   // TLS (tls-match.ts): tshark's hellos, FoxIO's JA4 outputs, Zeek's ssl.log.
-  'tls_conn', 'tls_extra', 'tls_version', 'tls_cipher', 'tls_sni', 'tls_alpn', 'tls_group', 'ja3', 'ja3_full', 'ja3s', 'ja3s_full', 'ja4', 'ja4_r',
+  'tls_conn', 'tls_extra', 'tls_alert', 'tls_version', 'tls_cipher', 'tls_sni', 'tls_alpn', 'tls_group', 'ja3', 'ja3_full', 'ja3s', 'ja3s_full', 'ja4', 'ja4_r',
   'zeek_ssl_row', 'zeek_ssl_version', 'zeek_ssl_cipher', 'zeek_ssl_curve', 'zeek_ssl_server_name', 'zeek_ssl_resumed',
   'zeek_ssl_established', 'zeek_ssl_next_protocol',
 ] as const;

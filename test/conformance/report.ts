@@ -50,6 +50,7 @@ const LABELS: Record<string, string> = {
   history: 'Zeek history',
   zeek_row: 'Zeek TCP rows matched to a connection',
   tls_conn: 'TLS: tshark streams with a hello that are ours with a tls object (tls objects without a tshark hello count against)',
+  tls_alert: 'TLS: first plaintext fatal (else first) alert and sender, handshakes not established',
   tls_version: 'TLS: negotiated version (tshark ServerHello)',
   tls_cipher: 'TLS: cipher suite',
   tls_sni: 'TLS: SNI of the first ClientHello',

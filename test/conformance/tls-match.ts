@@ -4,7 +4,7 @@
  * and string), against FoxIO's JA4 outputs (python ja4.py and the rust ja4 crate), and
  * against Zeek's ssl.log baselines. Pure functions: the spec does the I/O.
  */
-import { cipherSuiteName, ja3, ja3s, ja4, namedGroupName, ssl2CipherSpecName, versionName, type ConnectionEvent, type TlsSession } from '@shakewatch/decoder';
+import { alertDescriptionName, alertLevelName, cipherSuiteName, ja3, ja3s, ja4, namedGroupName, ssl2CipherSpecName, versionName, type ConnectionEvent, type TlsSession } from '@shakewatch/decoder';
 import type { Ja4Reference } from './ja4-reference';
 import type { Disagreement, OurConnection, Tallies } from './match';
 import { negotiatedVersion, type TsharkTlsStream } from './tls-reference';
@@ -17,7 +17,7 @@ export interface OurTls {
   session: TlsSession | null;
 }
 
-type TlsField = 'tls_conn' | 'tls_version' | 'tls_cipher' | 'tls_sni' | 'tls_alpn' | 'tls_group' | 'ja3' | 'ja3_full' | 'ja3s' | 'ja3s_full' | 'ja4' | 'ja4_r';
+type TlsField = 'tls_conn' | 'tls_alert' | 'tls_version' | 'tls_cipher' | 'tls_sni' | 'tls_alpn' | 'tls_group' | 'ja3' | 'ja3_full' | 'ja3s' | 'ja3s_full' | 'ja4' | 'ja4_r';
 
 const show = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? 'none' : `"${v}"`);
 const isTls13 = (v: number): boolean => v === 0x0304 || (v >> 8) === 0x7f || (v >> 8) === 0x7e || v === 0xfb17 || v === 0xfb1a;
@@ -80,6 +80,15 @@ export function compareTlsWithTshark(
       // (from the supplement; a stream without a ServerKeyExchange has no group).
       const group = isTls13(negotiatedVersion(sh)) ? sh.keyShareGroup : (skeGroups?.get(s.stream) ?? null);
       rec.same('tls_group', id, group === null ? null : namedGroupName(group), tls.curve, 'tshark');
+    }
+    // The alert the event reports: the first fatal one, else the first (plaintext ones only:
+    // neither side decrypts). tshark lists alerts after the handshake too (close_notify),
+    // which we no longer read, so only a handshake that was not established is compared.
+    if (!tls.established) {
+      const a = s.alerts.find((x) => x.level === 2) ?? s.alerts[0];
+      const theirs = a === undefined ? null : `${alertLevelName(a.level)} ${alertDescriptionName(a.description)} from ${a.from.ip === c.client.ip && a.from.port === c.client.port ? 'client' : 'server'}`;
+      const ours = tls.alert === undefined || tls.alert.level === 'encrypted' ? null : `${tls.alert.level} ${tls.alert.description} from ${tls.alert.sender}`;
+      rec.same('tls_alert', id, theirs, ours, 'tshark');
     }
     const ch = session.clientHello;
     if (s.clientHello) {

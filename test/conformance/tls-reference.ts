@@ -50,6 +50,8 @@ export interface TsharkTlsStream {
   serverHello: TsharkServerHello | null;
   /** Cleartext ClientHellos in the stream (2 after a HelloRetryRequest). */
   clientHellos: number;
+  /** Plaintext alerts in wire order (encrypted ones, which show no level, are left out). */
+  alerts: { level: number; description: number; from: Endpoint }[];
 }
 
 const hex = (s: string): number | null => (s === '' ? null : Number.parseInt(s, 16));
@@ -62,7 +64,12 @@ export function negotiatedVersion(sh: TsharkServerHello): number {
 /** TCP streams of one capture that carry a cleartext ClientHello or ServerHello. */
 export function parseTsharkTls(segmentsTsv: string): TsharkTlsStream[] {
   const byStream = new Map<number, TsharkTlsStream>();
+  const alerts: [number, TsharkTlsStream['alerts'][number]][] = [];
   for (const r of parseTsv(segmentsTsv)) {
+    if (r['row_kind'] === 'alert' && r['transport'] === 'tcp' && r['tls.alert_message.level'] !== '') {
+      const from = { ip: canonicalIp(r['ip.src']), port: Number(r['tcp.srcport']) };
+      alerts.push([Number(r['tcp.stream']), { level: Number(r['tls.alert_message.level']), description: Number(r['tls.alert_message.desc']), from }]);
+    }
     if (r['row_kind'] !== 'hs' || r['transport'] !== 'tcp' || r['tcp.stream'] === '') continue;
     // SSLv2 records (record version 0x0002) number their messages differently:
     // 1 CLIENT-HELLO, 2 CLIENT-MASTER-KEY, 4 SERVER-HELLO.
@@ -72,7 +79,7 @@ export function parseTsharkTls(segmentsTsv: string): TsharkTlsStream[] {
     const stream = Number(r['tcp.stream']);
     let s = byStream.get(stream);
     if (s === undefined) {
-      s = { stream, client: null, server: null, clientHello: null, firstServerHello: null, serverHello: null, clientHellos: 0 };
+      s = { stream, client: null, server: null, clientHello: null, firstServerHello: null, serverHello: null, clientHellos: 0, alerts: [] };
       byStream.set(stream, s);
     }
     const src = { ip: canonicalIp(r['ip.src']), port: Number(r['tcp.srcport']) };
@@ -113,6 +120,7 @@ export function parseTsharkTls(segmentsTsv: string): TsharkTlsStream[] {
     s.firstServerHello ??= sh;
     if (!sh.helloRetryRequest) s.serverHello ??= sh;
   }
+  for (const [stream, a] of alerts) byStream.get(stream)?.alerts.push(a);
   return [...byStream.values()].sort((a, b) => a.stream - b.stream);
 }
 
