@@ -1,6 +1,6 @@
 import type { DecodedPacket } from '../decoded-packet';
 import type { Connection, Side } from '../tcp/connection';
-import { StreamReassembler } from '../tcp/stream-reassembler';
+import { StreamReassembler, type ReassemblerSink } from '../tcp/stream-reassembler';
 import { TcpFlag } from '../transport/tcp-flags';
 import { TlsSession } from './tls-session';
 
@@ -11,31 +11,49 @@ export const TLS_REASSEMBLY_CAP = 256 * 1024;
  * Feed one segment's payload to the connection's TLS session through per-direction
  * reassembly. Once the session has what it needs (handshake over, failed, or not TLS),
  * the reassemblers are dropped and later segments cost one check.
+ *
+ * Cheap for what is not TLS, which is most connections: the session is made when the
+ * first bytes arrive (a refused or empty connection never has one), and a finished
+ * session that found no TLS hello and noted no message is let go at once, since
+ * nothing shows it (`c.tls` null reads the same as a session without TLS).
  */
 export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessages: boolean): void {
   if (c.tlsDone) return;
-  if (c.tls === null) {
-    const session = new TlsSession(recordMessages);
-    c.tls = session;
-    const sink = (s: Side) => ({
-      data: (bytes: Uint8Array) => session.data(s, bytes, c.lastSec, c.lastNsec),
-      gap: () => session.gap(s),
-    });
-    c.reassembly = [new StreamReassembler(sink(0), TLS_REASSEMBLY_CAP), new StreamReassembler(sink(1), TLS_REASSEMBLY_CAP)];
+  if (c.reassembly === null) {
+    c.reassembly = [new StreamReassembler(new TlsSink(c, 0, recordMessages), TLS_REASSEMBLY_CAP), new StreamReassembler(new TlsSink(c, 1, recordMessages), TLS_REASSEMBLY_CAP)];
   }
-  const r = c.reassembly!;
+  const r = c.reassembly;
   const flags = p.flags;
   if (flags & TcpFlag.SYN) r[side].start((p.seq + 1) >>> 0);
   if (flags & TcpFlag.ACK && !(flags & TcpFlag.RST)) r[side ^ 1].acked(p.ack);
   if (p.payloadLength > 0 && !(flags & TcpFlag.RST)) {
     const seq = flags & TcpFlag.SYN ? (p.seq + 1) >>> 0 : p.seq;
     r[side].segment(seq, p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured));
-    if (p.payloadCaptured < p.payloadLength) c.tls.gap(side); // snaplen cut the payload
+    if (p.payloadCaptured < p.payloadLength) session(c, recordMessages).gap(side); // snaplen cut the payload
   }
-  if (c.tls.done) {
+  const t = c.tls;
+  if (t !== null && t.done) {
     r[0].stop();
     r[1].stop();
     c.reassembly = null;
     c.tlsDone = true;
+    if (!t.isTls && (t.messages === null || t.messages.length === 0)) c.tls = null;
+  }
+}
+
+function session(c: Connection, recordMessages: boolean): TlsSession {
+  return (c.tls ??= new TlsSession(recordMessages));
+}
+
+/** One direction's reassembled bytes into the connection's session (made on first use). */
+class TlsSink implements ReassemblerSink {
+  constructor(private readonly c: Connection, private readonly side: Side, private readonly recordMessages: boolean) {}
+
+  data(bytes: Uint8Array): void {
+    session(this.c, this.recordMessages).data(this.side, bytes, this.c.lastSec, this.c.lastNsec);
+  }
+
+  gap(): void {
+    session(this.c, this.recordMessages).gap(this.side);
   }
 }
