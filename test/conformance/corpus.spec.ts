@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { decodeCapture, ja4Outputs, listCaptures, readText, STREAMS_SUFFIX, zeekConnLogs, zeekSslLogs } from './corpus';
 import { ExceptionIndex, validateExceptions, type ExceptionsFile } from './exceptions';
-import { parseJa4Python, parseJa4Rust } from './ja4-reference';
+import { parseArkimeJa4, parseJa4Python, parseJa4Rust, parseSuricataJa4 } from './ja4-reference';
 import { compareWithTshark, compareWithZeek, emptyTallies, FIELDS, ourConnection, type Disagreement, type Field, type Tallies } from './match';
 import { formatReport, type CaptureResult } from './report';
 import { compareJa4, compareTlsWithTshark, compareWithZeekSsl } from './tls-match';
@@ -93,7 +93,12 @@ function compareCapture(root: string, capture: string, exceptions: ExceptionInde
   const tlsStreams = parseTsharkTls(segments ?? '');
   found.push(...compareTlsWithTshark(capture, tlsStreams, tcp.matched, decoded.sessions, skeGroups.get(capture), tallies));
   const ja4 = ja4Outputs(root, capture);
-  const ja4Refs = [...(ja4.python === null ? [] : parseJa4Python(ja4.python)), ...(ja4.rust === null ? [] : parseJa4Rust(ja4.rust))];
+  const ja4Refs = [
+    ...(ja4.python === null ? [] : parseJa4Python(ja4.python)),
+    ...(ja4.rust === null ? [] : parseJa4Rust(ja4.rust)),
+    ...(ja4.arkime === null ? [] : parseArkimeJa4(ja4.arkime)),
+    ...ja4.suricata.flatMap(([test, text]) => parseSuricataJa4(text, test)),
+  ];
   found.push(...compareJa4(capture, ja4Refs, ours, tcp.matched, decoded.sessions, tallies));
   const zeekLogs: string[] = [];
   for (const logPath of zeekConnLogs(root, capture)) {

@@ -3,7 +3,7 @@
  * their Zeek conn.log baselines, and running our decoder over one capture.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { CaptureAnalyzer, connectionEvent, type ConnectionEvent, type TlsSession } from '@shakewatch/decoder';
 
 export const STREAMS_SUFFIX = '.tshark.streams.tsv';
@@ -33,10 +33,22 @@ export function zeekSslLogs(root: string, capture: string): string[] {
   return expected(root, capture, (rest) => (rest.startsWith('zeek.') || rest.startsWith('ja4-zeek.')) && /(^|\.)ssl[^.]*\.(log|cut)$/.test(rest));
 }
 
-/** FoxIO's JA4 outputs for exactly this capture (not those of identical copies under other names). */
-export function ja4Outputs(root: string, capture: string): { python: string | null; rust: string | null } {
+/**
+ * JA4 outputs for exactly this capture (not those of identical copies under other names):
+ * FoxIO's python and rust, Arkime's session JSON, suricata-verify's test.yaml files (by test name).
+ */
+export function ja4Outputs(root: string, capture: string): { python: string | null; rust: string | null; arkime: string | null; suricata: [string, string][] } {
   const path = join(root, capture);
-  return { python: readText(`${path}.expected.ja4-python.json`), rust: readText(`${path}.expected.ja4-rust.snap.yaml`) };
+  const suricata = expected(root, capture, (rest) => /^suricata\..*\.yaml$/.test(rest)).map((f): [string, string] => [
+    basename(f).replace(/^.*\.expected\.suricata\./, '').replace(/\.test\.yaml$|\.yaml$/, ''),
+    readFileSync(f, 'utf8'),
+  ]);
+  return {
+    python: readText(`${path}.expected.ja4-python.json`),
+    rust: readText(`${path}.expected.ja4-rust.snap.yaml`),
+    arkime: readText(`${path}.expected.arkime.json`),
+    suricata,
+  };
 }
 
 function expected(root: string, capture: string, want: (rest: string) => boolean): string[] {

@@ -60,8 +60,8 @@ const LABELS: Record<string, string> = {
   ja3_full: 'TLS: JA3 string',
   ja3s: 'TLS: JA3S hash (first ServerHello, HRR included)',
   ja3s_full: 'TLS: JA3S string',
-  ja4: 'TLS: JA4 (FoxIO ja4.py and rust ja4, first ClientHello)',
-  ja4_r: 'TLS: JA4_r (ja4.py)',
+  ja4: 'TLS: JA4 of the first ClientHello (FoxIO ja4.py and rust ja4, Arkime, suricata-verify)',
+  ja4_r: 'TLS: JA4_r (ja4.py, Arkime)',
   zeek_ssl_row: 'Zeek ssl.log TCP rows matched to a connection',
   zeek_ssl_version: 'Zeek ssl.log version',
   zeek_ssl_cipher: 'Zeek ssl.log cipher',
@@ -92,7 +92,7 @@ export function formatReport(results: CaptureResult[], totals: Tallies): string 
     );
   }
   lines.push('', '(a number = all agree; a/t* = a of t agree; - = nothing to compare)');
-  lines.push('', '--- TLS over TCP: tshark hellos, FoxIO JA4, Zeek ssl.log (z.ssl: rows; z.cols: compared columns) ---', '');
+  lines.push('', '--- TLS over TCP: tshark hellos, JA4 outputs, Zeek ssl.log (z.ssl: rows; z.cols: compared columns) ---', '');
   lines.push(`${'capture'.padEnd(width)}${'hellos'.padStart(7)}${TLS_COLUMNS.map(([, h]) => h.padStart(9)).join('')}${'z.cols'.padStart(9)}`);
   for (const r of sorted) {
     const zeekCols = ZEEK_SSL.reduce((t, f) => ({ agree: t.agree + r.tallies[f].agree, total: t.total + r.tallies[f].total }), { agree: 0, total: 0 });

@@ -113,9 +113,10 @@ export function compareTlsWithTshark(
 }
 
 /**
- * FoxIO's expected JA4 (of the first ClientHello of each TCP stream) against ours. An
- * entry matches our connection by its 4-tuple; when the tuple repeats, by tshark's stream
- * number (both upstream tools number streams as tshark does).
+ * Expected JA4 values (of the first ClientHello of each TCP stream) against ours. An entry
+ * matches our connection by its 4-tuple; when the tuple repeats, by tshark's stream number
+ * (FoxIO's tools number streams as tshark does). An entry without a tuple (suricata-verify)
+ * agrees when any connection of the capture has that JA4.
  */
 export function compareJa4(
   capture: string,
@@ -127,13 +128,21 @@ export function compareJa4(
 ): Disagreement[] {
   const rec = new Recorder(capture, tallies);
   for (const r of refs) {
-    const id = `${r.source} stream ${r.stream} ${endpointText(r.src)} -> ${endpointText(r.dst)}`;
-    const key = pairKey(r.src, r.dst);
-    const candidates = ours.filter((c) => c.pair === key);
-    const byStream = matched.get(r.stream);
-    const c = candidates.length === 1 ? candidates[0] : (candidates.find((x) => x === byStream) ?? candidates[0]);
+    let c: OurConnection | undefined;
+    let id: string;
+    if (r.src === null || r.dst === null) {
+      id = r.source;
+      const withTls = ours.filter((x) => x.event.tls?.client?.ja4 !== undefined);
+      c = withTls.find((x) => x.event.tls?.client?.ja4 === r.ja4) ?? withTls[0];
+    } else {
+      id = `${r.source}${r.stream === null ? '' : ` stream ${r.stream}`} ${endpointText(r.src)} -> ${endpointText(r.dst)}`;
+      const key = pairKey(r.src, r.dst);
+      const candidates = ours.filter((x) => x.pair === key);
+      const byStream = r.stream === null ? undefined : matched.get(r.stream);
+      c = candidates.length === 1 ? candidates[0] : (candidates.find((x) => x === byStream) ?? candidates[0]);
+    }
     if (c === undefined) {
-      rec.missing('ja4', id, 'no connection of ours has these endpoints');
+      rec.missing('ja4', id, r.src === null ? 'no connection of ours has a JA4' : 'no connection of ours has these endpoints');
       continue;
     }
     const ch = sessions[c.index]?.clientHello ?? null;
