@@ -9,6 +9,8 @@ export interface DecodedPacket {
   tsSec: number;
   tsNsec: number;
   frame: number;
+  /** The capture kept fewer bytes than were on the wire (snaplen): lengths past the end are real. */
+  frameCut: boolean;
   skip: PacketSkipReason | null;
 
   // Innermost IP header in front of TCP
@@ -51,7 +53,7 @@ export interface TcpOptions {
 
 export function newDecodedPacket(): DecodedPacket {
   return {
-    data: new Uint8Array(0), tsSec: 0, tsNsec: 0, frame: 0, skip: null,
+    data: new Uint8Array(0), tsSec: 0, tsNsec: 0, frame: 0, frameCut: false, skip: null,
     ipVersion: 4, srcOffset: 0, dstOffset: 0, ttl: 0, ipPayloadLength: 0,
     srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, tcpHeaderLength: 0,
     payloadLength: 0, payloadOffset: 0, payloadCaptured: 0,

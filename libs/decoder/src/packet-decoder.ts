@@ -71,6 +71,7 @@ export class PacketDecoder {
     p.tsSec = raw.tsSec;
     p.tsNsec = raw.tsNsec;
     p.frame = raw.frame;
+    p.frameCut = b.length < raw.origLen;
     c.offset = 0;
     c.end = b.length;
     c.depth = 0;

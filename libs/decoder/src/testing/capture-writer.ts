@@ -7,6 +7,8 @@ export interface Frame {
   tsNsec: number;
   linkType?: number;
   interfaceId?: number;
+  /** Length on the wire when the capture kept less (snaplen); default: data.length. */
+  origLen?: number;
 }
 
 function writer(littleEndian: boolean) {
@@ -35,7 +37,7 @@ export function writePcap(frames: Frame[], opts: { littleEndian?: boolean; nanos
   for (const f of frames) {
     w.u32(f.tsSec);
     w.u32(opts.nanos ? f.tsNsec : Math.floor(f.tsNsec / 1000));
-    w.u32(f.data.length); w.u32(f.data.length);
+    w.u32(f.data.length); w.u32(f.origLen ?? f.data.length);
     w.bytes(f.data);
   }
   return w.done();

@@ -29,7 +29,10 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
   if (p.payloadLength > 0 && !(flags & TcpFlag.RST)) {
     const seq = flags & TcpFlag.SYN ? (p.seq + 1) >>> 0 : p.seq;
     r[side].segment(seq, p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured));
-    if (p.payloadCaptured < p.payloadLength) session(c, recordMessages).gap(side); // snaplen cut the payload
+    // Snaplen cut the payload: those bytes are gone. In a frame captured whole, an IP length
+    // past its end is a bogus header (ndpi/tls_invalid_reads.pcap: a 66-byte SYN-ACK that
+    // claims 4148), not missing stream bytes; tshark, too, counts only what is there.
+    if (p.payloadCaptured < p.payloadLength && p.frameCut) session(c, recordMessages).gap(side);
   }
   const t = c.tls;
   if (t !== null && t.done) {
