@@ -9,7 +9,8 @@
 #   tshark      the same per-connection fields, per packet, with sequence analysis
 #   tcpdump     tcpdump -r FILE -w /dev/null (a raw read: the floor)
 # Each tool runs BENCH_RUNS times (tshark BENCH_TSHARK_RUNS times); the median wall
-# time counts, peak RSS is the largest seen (GNU time -v). Prints a table with the
+# time counts (CPU time too: wall time suffers when the machine is shared), peak RSS is
+# the largest seen (GNU time -v). Prints a table with the
 # ratios and targets; writes bench/results/latest.json.
 #
 # Environment: BENCH_CAPTURE_MB (default 200), BENCH_CAPTURE_FILE, BENCH_RUNS (default 5),
@@ -62,9 +63,9 @@ TSHARK=(tshark -r "$FILE" -n -o tcp.analyze_sequence_numbers:TRUE -T fields -e t
   -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport -e tcp.flags.str -e tcp.analysis.initial_rtt -e frame.time_epoch -Y tcp)
 TCPDUMP=(tcpdump -r "$FILE" -w /dev/null)
 
-# measure NAME RUNS CMD...: one line per run in $TMP/NAME ("wall_seconds peak_rss_kb").
+# measure NAME RUNS CMD...: one line per run in $TMP/NAME ("wall_us peak_rss_kb cpu_seconds").
 measure() {
-  local name=$1 runs=$2 i t0 t1 rss
+  local name=$1 runs=$2 i t0 t1 rss cpu
   shift 2
   : >"$TMP/$name"
   for ((i = 1; i <= runs; i++)); do
@@ -72,8 +73,9 @@ measure() {
     /usr/bin/time -v -o "$TMP/time.txt" "$@" >/dev/null 2>"$TMP/stderr.txt" || die "$name failed: $(tail -3 "$TMP/stderr.txt")"
     t1=$(date +%s%N)
     rss=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$TMP/time.txt")
-    echo "$(((t1 - t0) / 1000)) $rss" >>"$TMP/$name"
-    log "$name run $i/$runs: $(awk '{ printf "%.3f s, %.1f MiB", $1 / 1e6, $2 / 1024 }' <<<"$(tail -1 "$TMP/$name")")"
+    cpu=$(awk -F: '/(User|System) time \(seconds\)/ { t += $2 } END { print t }' "$TMP/time.txt")
+    echo "$(((t1 - t0) / 1000)) $rss $cpu" >>"$TMP/$name"
+    log "$name run $i/$runs: $(awk '{ printf "%.3f s wall, %.2f s cpu, %.1f MiB", $1 / 1e6, $3, $2 / 1024 }' <<<"$(tail -1 "$TMP/$name")")"
   done
 }
 
@@ -92,7 +94,13 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.le
 const tool = (name) => {
   const runs = fs.readFileSync(`${tmp}/${name}`, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
   const wall = median(runs.map((r) => r[0])) / 1e6;
-  return { runs: runs.map(([us, kb]) => ({ wall_seconds: us / 1e6, peak_rss_mib: kb / 1024 })), wall_seconds: wall, packets_per_second: Number(packets) / wall, peak_rss_mib: Math.max(...runs.map((r) => r[1])) / 1024 };
+  return {
+    runs: runs.map(([us, kb, cpu]) => ({ wall_seconds: us / 1e6, cpu_seconds: cpu, peak_rss_mib: kb / 1024 })),
+    wall_seconds: wall,
+    cpu_seconds: median(runs.map((r) => r[2])),
+    packets_per_second: Number(packets) / wall,
+    peak_rss_mib: Math.max(...runs.map((r) => r[1])) / 1024,
+  };
 };
 const tools = { shakewatch: tool('shakewatch'), tshark: tool('tshark'), tcpdump: tool('tcpdump') };
 const ratios = {
@@ -110,7 +118,7 @@ const result = {
   commit: sh('git', ['rev-parse', '--short', 'HEAD']),
   machine: {
     cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memory_gib: +(os.totalmem() / 2 ** 30).toFixed(1),
-    kernel: os.release(), node: process.version,
+    kernel: os.release(), node: process.version, load_average_1m: +os.loadavg()[0].toFixed(2),
     tshark: (sh('tshark', ['--version']) ?? '').split('\n')[0], tcpdump: (sh('tcpdump', ['--version']) ?? '').split('\n')[0],
   },
   capture: { file, bytes: fs.statSync(file).size, packets: Number(packets), connections: Number(connections) },
@@ -121,10 +129,10 @@ fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 const n = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const c = result.capture;
 console.log(`\ncapture ${c.file}: ${n(c.bytes / 1e6, 1)} MB, ${n(c.packets)} packets, ${n(c.connections)} TCP connections`);
-console.log(`machine: ${result.machine.cpu}, ${result.machine.cores} cores, node ${result.machine.node}\n`);
-console.log('tool         wall (s)    packets/s   peak RSS (MiB)');
+console.log(`machine: ${result.machine.cpu}, ${result.machine.cores} cores, node ${result.machine.node}, load average ${result.machine.load_average_1m}\n`);
+console.log('tool         wall (s)    packets/s    cpu (s)   peak RSS (MiB)');
 for (const [name, t] of Object.entries(tools)) {
-  console.log(`${name.padEnd(10)} ${n(t.wall_seconds, 3).padStart(10)} ${n(t.packets_per_second).padStart(12)} ${n(t.peak_rss_mib, 1).padStart(16)}`);
+  console.log(`${name.padEnd(10)} ${n(t.wall_seconds, 3).padStart(10)} ${n(t.packets_per_second).padStart(12)} ${n(t.cpu_seconds, 2).padStart(10)} ${n(t.peak_rss_mib, 1).padStart(16)}`);
 }
 const ok = (m) => (m ? 'ok' : 'MISSED');
 console.log('');
