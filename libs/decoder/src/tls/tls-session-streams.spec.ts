@@ -31,6 +31,13 @@ describe('TlsSession on corpus byte streams', () => {
     expect(ev?.server?.ja3s).toBe('15af977ce25de452b96affa2addb1036');
   });
 
+  it('stops at once on a capture that starts after the handshake (application data first: zeek/hrr.pcap, its last segments)', () => {
+    const t = replay(W.HRR_STREAM.slice(5));
+    expect(t.done).toBe(true);
+    expect(t.isTls).toBe(false);
+    expect(t.messages).toEqual([]);
+  });
+
   it('HTTP CONNECT is not plain HTTP: TLS follows the proxy\'s 200 (ja4/https-connect.pcap)', () => {
     const t = replay(W.CONNECT_STREAM);
     expect(t.upgradedFrom).toBe('http-connect'); // 'CONNECT ts01-b.cloudsink.net:443 HTTP/1.0'

@@ -208,6 +208,9 @@ export class TlsSession {
         this.alert(side, body, d.ccs);
         return;
       case ContentType.APPLICATION_DATA:
+        // Application data before any hello: the capture began after the handshake.
+        // Nothing on this side can follow that we need: stop reading it.
+        if (!this.isTls) return this.off(side);
         this.note(side, 'application_data');
         d.appData = true;
         if (isTls13(this.version) && this.serverHello !== null) d.finished = true; // the encrypted flight
