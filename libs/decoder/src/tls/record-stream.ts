@@ -33,11 +33,18 @@ export function looksLikeSslv2ServerHello(b: Uint8Array, o = 0): boolean {
 }
 
 /**
- * Splits one direction's byte stream into records. Bytes of a record that spans
- * deliveries are copied into a carry buffer; whole records in one delivery are views.
+ * Splits one direction's byte stream into records. Whole records in one delivery are
+ * views. A record that spans deliveries is copied once into a buffer of its exact size
+ * as soon as its header is known (a 16 kB Certificate record over 30 small segments is
+ * one allocation, not 30 growing ones); only a header split across deliveries joins a
+ * few carried bytes to the next delivery.
  */
 export class RecordStream {
+  /** Bytes of a record header split across deliveries (fewer than a header). */
   private carry: Uint8Array | null = null;
+  /** A record split across deliveries, header included, and how much of it arrived. */
+  private partial: Uint8Array | null = null;
+  private have = 0;
   private first = true;
   /** The stream opened with an SSLv2-framed record: later non-TLS records are SSLv2 too. */
   private sslv2 = false;
@@ -47,18 +54,40 @@ export class RecordStream {
 
   push(data: Uint8Array): void {
     if (this.broken) return;
-    let b = data;
+    if (this.partial !== null) {
+      const p = this.partial;
+      const n = Math.min(p.length - this.have, data.length);
+      p.set(data.subarray(0, n), this.have);
+      this.have += n;
+      if (this.have < p.length) return;
+      this.partial = null;
+      this.records(p, 0);
+      if (n < data.length) this.records(data, n);
+      return;
+    }
     if (this.carry !== null) {
       const joined = new Uint8Array(this.carry.length + data.length);
       joined.set(this.carry);
       joined.set(data, this.carry.length);
-      b = joined;
       this.carry = null;
+      this.records(joined, 0);
+      return;
     }
-    let o = 0;
-    if (this.first && b.length >= 5) {
+    this.records(data, 0);
+  }
+
+  /** Every whole record of `b` from `o`; what is left waits for more bytes. */
+  private records(b: Uint8Array, o: number): void {
+    if (this.broken) return;
+    if (this.first) {
+      // Telling TLS from SSLv2 framing takes a TLS header (5 bytes) or an SSLv2 hello's first 7.
+      const left = b.length - o;
+      if (left < 5 || (left < 7 && !looksLikeTlsRecord(b, o))) {
+        this.carry = b.slice(o);
+        return;
+      }
       this.first = false;
-      this.sslv2 = !looksLikeTlsRecord(b) && (looksLikeSslv2Hello(b) || looksLikeSslv2ServerHello(b));
+      this.sslv2 = !looksLikeTlsRecord(b, o) && (looksLikeSslv2Hello(b, o) || looksLikeSslv2ServerHello(b, o));
     }
     while (o < b.length && !this.broken) {
       if (b.length - o < 5) break;
@@ -78,7 +107,23 @@ export class RecordStream {
       this.sink.record(b[o], (b[o + 1] << 8) | b[o + 2], b.subarray(o + 5, o + 5 + len));
       o += 5 + len;
     }
-    if (o < b.length && !this.broken) this.carry = b.slice(o);
+    if (o >= b.length || this.broken) return;
+    const size = this.recordSize(b, o);
+    if (size < 0) {
+      this.carry = b.slice(o);
+      return;
+    }
+    this.partial = new Uint8Array(size);
+    this.partial.set(b.subarray(o));
+    this.have = b.length - o;
+  }
+
+  /** Size of the (incomplete) record at `o`, header included; -1 while its header is incomplete. */
+  private recordSize(b: Uint8Array, o: number): number {
+    const left = b.length - o;
+    if (left >= 5 && looksLikeTlsRecord(b, o)) return 5 + ((b[o + 3] << 8) | b[o + 4]);
+    if (!this.sslv2 || left < 3) return -1;
+    return (b[o] & 0x80) !== 0 ? 2 + (((b[o] & 0x7f) << 8) | b[o + 1]) : 3 + (((b[o] & 0x3f) << 8) | b[o + 1]);
   }
 
   /**

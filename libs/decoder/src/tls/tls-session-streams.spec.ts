@@ -57,6 +57,24 @@ describe('TlsSession on corpus byte streams', () => {
     expect(tlsEvent(t)?.server?.ja3s).toBeUndefined();
   });
 
+  it('waits for enough first bytes to tell TLS or SSLv2 from plaintext (first deliveries of 3 and 5 bytes)', () => {
+    const split = (chunks: W.Chunk[], n: number): W.Chunk[] =>
+      chunks.flatMap(([d, h], i): W.Chunk[] => (i < 2 ? [[d, h.replace(/\s+/g, '').slice(0, 2 * n)], [d, h.replace(/\s+/g, '').slice(2 * n)]] : [[d, h]]));
+    for (const n of [3, 5]) {
+      const v2 = replay(split(W.SSLV2_STREAM, n));
+      expect([v2.malformed, v2.version, v2.established]).toEqual([0, 0x0002, true]);
+      const hrr = replay(split(W.HRR_STREAM, n));
+      expect([hrr.malformed, hrr.version, hrr.established]).toEqual([0, 0x0304, true]);
+    }
+  });
+
+  it("keeps a short plaintext first delivery apart from the TLS after it (PostgreSQL's one-byte 'S')", () => {
+    const t = replay(W.PSQL_START);
+    expect(t.upgradedFrom).toBe('binary');
+    expect(t.serverHello?.cipherSuite).toBe(0xc030);
+    expect(t.clientHello?.serverName).toBe('database-1.cyx4x7yvdoay.us-east-1.rds.amazonaws.com');
+  });
+
   it('reads a ServerKeyExchange curve only for ECDHE suites (mercury/faketls_potatovpn.pcap, suite 0x8c62)', () => {
     const t = new TlsSession(false);
     t.data(1, W.hexBytes(W.FAKE_SUITE_SKE), 0, 0);

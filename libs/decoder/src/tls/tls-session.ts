@@ -53,6 +53,8 @@ interface Direction {
   appData: boolean;
   plaintextScanned: number;
   mode: 'detect' | 'tls' | 'plaintext' | 'off';
+  /** First bytes too few to tell TLS from plaintext yet. */
+  early: Uint8Array | null;
 }
 
 /**
@@ -128,12 +130,43 @@ export class TlsSession {
     if (this.done) return;
     this.tsSec = tsSec;
     this.tsNsec = tsNsec;
+    if (this.dirs[side].mode === 'detect') this.detect(side, bytes);
+    else this.deliver(side, bytes);
+  }
+
+  /**
+   * A side's first bytes tell TLS (or SSLv2 framing) from plaintext. Too few to tell (a TLS
+   * header is 5 bytes, an SSLv2 hello's telling part 7; DPI-evasion tools split a ClientHello
+   * after its first byte) wait for the next delivery.
+   */
+  private detect(side: TlsSide, bytes: Uint8Array): void {
     const d = this.dirs[side];
-    if (d.mode === 'detect') {
-      const sslv2 = side === 0 ? looksLikeSslv2Hello(bytes) : looksLikeSslv2ServerHello(bytes);
-      if (looksLikeTlsRecord(bytes) || sslv2) d.mode = 'tls';
-      else d.mode = 'plaintext';
+    const early = d.early;
+    let b = bytes;
+    if (early !== null) {
+      b = new Uint8Array(early.length + bytes.length);
+      b.set(early);
+      b.set(bytes, early.length);
     }
+    if (b.length < 7 && !looksLikeTlsRecord(b)) {
+      d.early = early === null ? bytes.slice() : b;
+      return;
+    }
+    d.early = null;
+    if (looksLikeTlsRecord(b) || (side === 0 ? looksLikeSslv2Hello(b) : looksLikeSslv2ServerHello(b))) {
+      d.mode = 'tls';
+      d.records.push(b);
+      return;
+    }
+    d.mode = 'plaintext';
+    // Keep the deliveries apart: the STARTTLS rule looks for TLS at the start of one
+    // (PostgreSQL answers its SSLRequest with the single byte 'S', then the ServerHello).
+    if (early !== null) this.deliver(side, early);
+    if (!this.done) this.deliver(side, bytes); // (a side turned off ignores it)
+  }
+
+  private deliver(side: TlsSide, bytes: Uint8Array): void {
+    const d = this.dirs[side];
     if (d.mode === 'plaintext') {
       // STARTTLS and friends: TLS begins at the start of a later segment.
       if (d.plaintextScanned > 0 && looksLikeTlsRecord(bytes) && bytes[0] === ContentType.HANDSHAKE) {
@@ -179,7 +212,7 @@ export class TlsSession {
         message: (type, body) => this.handshake(side, type, body),
         oversized: (type) => this.note(side, 'handshake', type),
       }, MAX_HANDSHAKE_MESSAGE),
-      ccs: false, finished: false, appData: false, plaintextScanned: 0, mode: 'detect',
+      ccs: false, finished: false, appData: false, plaintextScanned: 0, mode: 'detect', early: null,
     };
   }
 

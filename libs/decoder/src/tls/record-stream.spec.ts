@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { RecordStream } from './record-stream';
+import * as W from './testing-streams';
+
+function collect() {
+  const out: string[] = [];
+  const s = new RecordStream({
+    record: (type, version, body) => out.push(`${type}/${version.toString(16)}/${Buffer.from(body).toString('hex')}`),
+    sslv2: (body) => out.push(`v2/${Buffer.from(body).toString('hex')}`),
+    malformed: (why) => out.push(`malformed ${why}`),
+  });
+  return { s, out };
+}
+
+/** One side of a corpus stream, as one byte string. */
+const side = (chunks: W.Chunk[], dir: 'c' | 's'): Uint8Array => W.hexBytes(chunks.filter(([d]) => d === dir).map(([, h]) => h).join(''));
+
+// zeek/hrr.pcap server side (TLS records), zeek/ssl-v2.pcap both sides (SSLv2 records).
+const STREAMS = [side(W.HRR_STREAM, 's'), side(W.SSLV2_STREAM, 'c'), side(W.SSLV2_STREAM, 's')];
+
+describe('RecordStream', () => {
+  it('splits real streams into records: TLS (zeek/hrr.pcap) and pure SSLv2 (zeek/ssl-v2.pcap)', () => {
+    const tls = collect();
+    tls.s.push(STREAMS[0]);
+    expect(tls.out.map((r) => r.split('/')[0])).toEqual(['22', '20', '22', '23', '23']); // HRR, CCS, ServerHello, encrypted flight
+    const v2 = collect();
+    v2.s.push(STREAMS[2]);
+    expect(v2.out.every((r) => r.startsWith('v2/'))).toBe(true);
+    expect(v2.out[0].slice(3, 5)).toBe('04'); // SERVER-HELLO
+  });
+
+  it('gives the same records however the bytes are cut into deliveries (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(0, 1, 2), fc.array(fc.nat(), { maxLength: 40 }), (which, cutsRaw) => {
+        const bytes = STREAMS[which];
+        const whole = collect();
+        whole.s.push(bytes);
+        const cut = collect();
+        let o = 0;
+        for (const c of cutsRaw.map((x) => x % (bytes.length + 1)).sort((x, y) => x - y)) {
+          cut.s.push(bytes.subarray(o, Math.max(o, c)));
+          o = Math.max(o, c);
+        }
+        cut.s.push(bytes.subarray(o));
+        expect(cut.out).toEqual(whole.out);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('delivers a record split byte by byte once, whole', () => {
+    const { s, out } = collect();
+    for (const b of STREAMS[0]) s.push(Uint8Array.of(b));
+    const whole = collect();
+    whole.s.push(STREAMS[0]);
+    expect(out).toEqual(whole.out);
+  });
+
+  it('stops at bytes that are not a record', () => {
+    const { s, out } = collect();
+    s.push(W.hexBytes('160301000401000000ff00112233'));
+    expect(out).toEqual(['22/301/01000000', 'malformed not a TLS record header']);
+  });
+});
