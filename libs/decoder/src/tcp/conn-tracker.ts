@@ -58,6 +58,7 @@ export class ConnTracker {
   private closedHead: Connection | null = null;
   private closedTail: Connection | null = null;
   private nextId = 0;
+  private lookupSide: Side = CLIENT;
   private readonly maxConnections: number;
   private readonly idleTimeoutNs: number;
   private readonly closedTimeoutNs: number;
@@ -80,7 +81,7 @@ export class ConnTracker {
     this.expire(p.tsSec, p.tsNsec);
     const hash = tupleHash(p);
     let conn = this.lookup(hash, p);
-    let side: Side = conn !== null && this.isFromClient(conn, p) ? CLIENT : SERVER;
+    let side: Side = this.lookupSide;
     // Wireshark's rule for a new stream on the same ports: a pure SYN whose sequence
     // number differs from the first one seen in that direction.
     if (conn !== null && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && conn.hasBase[side] && p.seq !== conn.base[side]) {
@@ -117,12 +118,20 @@ export class ConnTracker {
     return p.srcPort === c.port[CLIENT] && p.dstPort === c.port[SERVER] && sameBytes(c.addr[CLIENT], p.data, p.srcOffset) && sameBytes(c.addr[SERVER], p.data, p.dstOffset);
   }
 
+  /** The connection of this packet, or null; `lookupSide` tells which side sent it. */
   private lookup(hash: number, p: DecodedPacket): Connection | null {
     for (let c = this.buckets.get(hash) ?? null; c !== null; c = c.bucketNext) {
       if (c.ipVersion !== p.ipVersion) continue;
-      if (this.isFromClient(c, p)) return c;
-      if (p.srcPort === c.port[SERVER] && p.dstPort === c.port[CLIENT] && sameBytes(c.addr[SERVER], p.data, p.srcOffset) && sameBytes(c.addr[CLIENT], p.data, p.dstOffset)) return c;
+      if (this.isFromClient(c, p)) {
+        this.lookupSide = CLIENT;
+        return c;
+      }
+      if (p.srcPort === c.port[SERVER] && p.dstPort === c.port[CLIENT] && sameBytes(c.addr[SERVER], p.data, p.srcOffset) && sameBytes(c.addr[CLIENT], p.data, p.dstOffset)) {
+        this.lookupSide = SERVER;
+        return c;
+      }
     }
+    this.lookupSide = SERVER;
     return null;
   }
 
