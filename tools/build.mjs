@@ -14,9 +14,12 @@ if (!app || !existsSync(join(root, 'apps', app, 'src', 'main.ts'))) {
   process.exit(2);
 }
 
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
-  stdio: 'inherit',
-});
+try {
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+} catch {
+  console.error('build failed: TypeScript reported the errors above');
+  process.exit(1);
+}
 
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
 const libAliases = Object.fromEntries(

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError } from './cli/cli-error';
 import { inspectCommand, type InspectFormat } from './inspect/inspect-command';
+import { runCommand } from './run/run-command';
 
 const program = new Command();
 program
@@ -19,6 +20,35 @@ program
   .option('--no-progress', 'never show a progress bar')
   .action(async (file: string, opts: { format: InspectFormat; progress?: boolean }) => {
     await inspectCommand(file, { format: opts.format, progress: opts.progress });
+  });
+
+const number = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
+  return n;
+};
+const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
+
+program
+  .command('run')
+  .description('run the agent: replay a capture file (--read) and fold its connections into metrics')
+  .option('-i, --interface <name>', 'capture live on this interface (repeatable, or comma-separated)', collect)
+  .option('-r, --read <file>', 'replay a pcap or pcapng file instead of capturing live')
+  .addOption(new Option('--replay-speed <speed>', 'max: as fast as possible; recorded: at the pace the packets were captured').choices(['max', 'recorded']))
+  .option('--filter <bpf>', 'BPF filter for live capture')
+  .option('--agent-id <id>', 'the agent label on every series (default: host name)')
+  .option('--config <file>', 'YAML file with settings (flags override it, environment SHAKEWATCH_AGENT_* too)')
+  .option('--snaplen <bytes>', 'bytes kept per packet (live)', number('--snaplen'))
+  .option('--buffer-mib <MiB>', 'kernel capture buffer (live)', number('--buffer-mib'))
+  .option('--promiscuous', 'open interfaces in promiscuous mode (off by default)')
+  .option('--max-connections <n>', 'connections tracked at once; the least recently seen are evicted past it', number('--max-connections'))
+  .option('--idle-timeout-seconds <s>', 'end connections idle this long', number('--idle-timeout-seconds'))
+  .option('--print-metrics', 'print metric snapshots to stdout (Prometheus text format)')
+  .option('--interval-seconds <s>', 'seconds between snapshots', number('--interval-seconds'))
+  .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+  .action(async (opts: Record<string, unknown>) => {
+    const { interface: interfaces, ...rest } = opts;
+    await runCommand({ ...rest, interfaces });
   });
 
 export async function main(argv: string[]): Promise<number> {
