@@ -26,14 +26,17 @@ export const MAX_EXTENSIONS = 256;
 /** The extension list of a hello, in wire order. Returns null when malformed. */
 export function readExtensions(r: ByteReader): TlsExtension[] | null {
   if (r.left === 0) return []; // extensions are optional before TLS 1.3
-  const list = r.sub(r.u16());
+  const wire = r.sub(r.u16());
+  // One copy of the whole list, each extension a view into it: hellos outlive the
+  // packet they came in, and a copy per extension cost a buffer each.
+  const list = new ByteReader(wire.view(wire.left).slice());
   const out: TlsExtension[] = [];
   while (list.left >= 4 && out.length < MAX_EXTENSIONS) {
     const type = list.u16();
     const data = list.view(list.u16());
-    out.push({ type, data: data.slice() });
+    out.push({ type, data });
   }
-  return list.bad || r.bad ? null : out;
+  return list.bad || wire.bad || r.bad ? null : out;
 }
 
 const ascii = (b: Uint8Array): string => String.fromCharCode(...b);

@@ -5,7 +5,7 @@
  */
 export interface TlsExtension {
   type: number;
-  /** The extension body (a copy: hellos outlive the packet they came in). */
+  /** The extension body: a view into the hello's own copy of its extensions (hellos outlive their packet). */
   data: Uint8Array;
 }
 
