@@ -1,7 +1,10 @@
 // Jest projects: `unit` (specs beside the code), `e2e` (test/, real processes and
 // captures), `conformance` (the public corpus, needs SHAKEWATCH_CORPUS; run by .ci/run).
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
-const moduleNameMapper = { '^@shakewatch/decoder$': '<rootDir>/libs/decoder/src/index.ts' };
+const moduleNameMapper = {
+  '^@shakewatch/decoder$': '<rootDir>/libs/decoder/src/index.ts',
+  '^@shakewatch/pcap$': '<rootDir>/libs/pcap/src/index.ts',
+};
 const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {

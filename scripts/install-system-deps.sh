@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Shakewatch needs, only those missing:
-#   libpcap-dev  the live-capture binding builds against it
+#   libpcap-dev  the live-capture binding (libs/pcap) builds against it during npm install
+#   g++ make python3  node-gyp's toolchain for that build
 #   tcpdump      tests and benchmarks record and compare with it
 #   tshark       the decoding oracle in tests and benchmarks
 #   iproute2     network namespaces for tests that record real traffic
 #   time         /usr/bin/time -v for peak-memory figures in bench/
 set -euo pipefail
-want=(libpcap-dev tcpdump tshark iproute2 time)
+want=(libpcap-dev g++ make python3 tcpdump tshark iproute2 time)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

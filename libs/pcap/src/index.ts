@@ -1,0 +1,250 @@
+// @shakewatch/pcap: live capture through our own Node-API binding over libpcap (the only
+// code in the project that touches libpcap). See DESIGN.md, "Capture layer".
+//
+//   const capture = openLive({ device: 'eth0', filter: 'tcp' });
+//   capture.onBatch((b) => {
+//     for (let i = 0; i < b.count; i++) {
+//       const frame = b.data.subarray(b.offsets[i], b.offsets[i] + b.capturedLengths[i]);
+//       // b.timestampSeconds[i], b.timestampNanoseconds[i]: libpcap's (the kernel's) timestamp
+//     }
+//   });
+//   ...
+//   capture.stats(); // { received, dropped, interfaceDropped }
+//   capture.close();
+import { PcapError, translateError, type PcapErrorCode } from './errors';
+import { loadBinding, type NativeCapture, type NativeStats } from './native';
+
+export { PcapError, type PcapErrorCode };
+
+export interface CaptureDevice {
+  name: string;
+  description?: string;
+  /** IPv4 and IPv6 addresses, as text. */
+  addresses: string[];
+  loopback: boolean;
+  up: boolean;
+  running: boolean;
+}
+
+export interface OpenLiveOptions {
+  /** Interface name, or 'any' (Linux cooked capture of every interface). */
+  device: string;
+  /** BPF filter expression (tcpdump syntax). */
+  filter?: string;
+  /** Bytes kept of each packet; default 262144 (everything). */
+  snaplen?: number;
+  /**
+   * Kernel capture buffer (the packet ring) in bytes; default 32 MiB. In immediate mode
+   * libpcap uses fixed-size ring frames as large as the snapshot length allows (MTU-sized
+   * without NIC offloads; loopback's are 64 KiB): libpcap's own 2 MiB default holds as few
+   * as 8 to 32 packets, and a busy event loop would drop bursts.
+   */
+  bufferSize?: number;
+  /** Default false. */
+  promiscuous?: boolean;
+  /** Deliver packets as they arrive rather than when a kernel buffer block fills; default true. */
+  immediate?: boolean;
+  /** libpcap read timeout (matters only without immediate mode); default 100 ms then. */
+  timeoutMs?: number;
+  /** Nanosecond timestamps where the platform has them (else microseconds); default true. */
+  nanosecond?: boolean;
+  /** Capacity of the reused batch buffer in bytes (at least the snapshot length); default 4 MiB. */
+  batchBytes?: number;
+  /** Most packets per batch; default 8192. */
+  batchPackets?: number;
+}
+
+/**
+ * Packets handed over together: `count` packets, the i-th one's bytes at
+ * `data[offsets[i] .. offsets[i] + capturedLengths[i])`. The buffer and the arrays are
+ * reused for the next batch: they are valid only during the callback (copy what you keep).
+ */
+export interface PacketBatch {
+  count: number;
+  data: Buffer;
+  offsets: Uint32Array;
+  capturedLengths: Uint32Array;
+  originalLengths: Uint32Array;
+  /** Whole seconds since the epoch. */
+  timestampSeconds: Float64Array;
+  /** Nanoseconds within the second (multiples of 1000 when timestampPrecision is 'micro'). */
+  timestampNanoseconds: Uint32Array;
+}
+
+export interface CaptureStats {
+  /** Packets that passed the filter, including those dropped (Linux: PACKET_STATISTICS). */
+  received: number;
+  /** Dropped because the capture buffer was full. */
+  dropped: number;
+  /** Dropped by the interface or its driver (not available for every device). */
+  interfaceDropped: number;
+}
+
+export type BatchListener = (batch: PacketBatch) => void;
+
+const DEFAULT_SNAPLEN = 262144;
+const DEFAULT_BATCH_BYTES = 4 << 20;
+const DEFAULT_BATCH_PACKETS = 8192;
+const DEFAULT_TIMEOUT_MS = 100;
+const DEFAULT_BUFFER_SIZE = 32 << 20;
+
+/** Every capture device libpcap can open (pcap_findalldevs). */
+export function listDevices(): CaptureDevice[] {
+  try {
+    return loadBinding().listDevices();
+  } catch (e) {
+    throw translateError(e, {});
+  }
+}
+
+/** The libpcap version string the binding runs with. */
+export function libpcapVersion(): string {
+  return loadBinding().libVersion();
+}
+
+export class LiveCapture {
+  readonly device: string;
+  /** libpcap's DLT_ / LINKTYPE_ value of the frames (1 Ethernet, 113 Linux cooked...). */
+  readonly linkType: number;
+  readonly snapshotLength: number;
+  readonly timestampPrecision: 'nano' | 'micro';
+  /** A libpcap warning from activation (e.g. promiscuous mode not supported), if any. */
+  readonly warning?: string;
+
+  private native: NativeCapture | undefined;
+  private readonly listeners: BatchListener[] = [];
+  private batch: PacketBatch | undefined;
+  private readonly batchBytes: number;
+  private readonly batchPackets: number;
+  private finalStats: NativeStats | undefined;
+  private referenced = true;
+
+  /** @internal use openLive() */
+  constructor(native: NativeCapture, device: string, batchBytes: number, batchPackets: number) {
+    this.native = native;
+    this.device = device;
+    this.linkType = native.linkType;
+    this.snapshotLength = native.snapshotLength;
+    this.timestampPrecision = native.timestampPrecision;
+    if (native.warning) this.warning = native.warning;
+    this.batchBytes = Math.max(batchBytes, native.snapshotLength);
+    this.batchPackets = batchPackets;
+  }
+
+  get closed(): boolean {
+    return this.native === undefined;
+  }
+
+  /**
+   * Registers a listener; reading starts with the first one (packets wait in the kernel
+   * buffer until then). One call per batch; never called after close().
+   */
+  onBatch(listener: BatchListener): this {
+    if (!this.native) throw new PcapError('ECLOSED', `capture on "${this.device}" is closed`);
+    this.listeners.push(listener);
+    if (!this.batch) {
+      const n = this.batchPackets;
+      const batch: PacketBatch = {
+        count: 0,
+        data: Buffer.allocUnsafeSlow(this.batchBytes),
+        offsets: new Uint32Array(n),
+        capturedLengths: new Uint32Array(n),
+        originalLengths: new Uint32Array(n),
+        timestampSeconds: new Float64Array(n),
+        timestampNanoseconds: new Uint32Array(n),
+      };
+      this.batch = batch;
+      this.native.start(batch, (count) => this.dispatch(count));
+      if (!this.referenced) this.native.setRef(false);
+    }
+    return this;
+  }
+
+  private dispatch(count: number): void {
+    const batch = this.batch!;
+    batch.count = count;
+    for (const listener of this.listeners) {
+      if (!this.native) return; // closed by an earlier listener
+      listener(batch);
+    }
+  }
+
+  /** Kernel counters (pcap_stats); after close(), the last ones read. */
+  stats(): CaptureStats {
+    if (!this.native) return { ...this.finalStats! };
+    return this.native.stats();
+  }
+
+  /** Replaces the BPF filter. */
+  setFilter(filter: string): void {
+    if (!this.native) throw new PcapError('ECLOSED', `capture on "${this.device}" is closed`);
+    try {
+      this.native.setFilter(filter);
+    } catch (e) {
+      throw translateError(e, { device: this.device, filter });
+    }
+  }
+
+  /** Lets the process exit while the capture is open (like socket.unref()). */
+  unref(): this {
+    this.referenced = false;
+    this.native?.setRef(false);
+    return this;
+  }
+
+  ref(): this {
+    this.referenced = true;
+    this.native?.setRef(true);
+    return this;
+  }
+
+  /** Stops reading and releases the device. Idempotent; no callback follows it. */
+  close(): void {
+    const native = this.native;
+    if (!native) return;
+    this.native = undefined;
+    native.close();
+    this.finalStats = native.stats();
+    this.listeners.length = 0;
+  }
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0 || value > 0x7fffffff) {
+    throw new PcapError('EINVAL', `${name} must be a positive integer, not ${value}`);
+  }
+  return value;
+}
+
+/** Opens a live capture (pcap_create + pcap_activate), non-blocking, ready for onBatch. */
+export function openLive(options: OpenLiveOptions): LiveCapture {
+  const { device } = options;
+  if (typeof device !== 'string' || device === '') throw new PcapError('EINVAL', 'device must be a non-empty string');
+  if (options.filter !== undefined && typeof options.filter !== 'string') throw new PcapError('EINVAL', 'filter must be a string');
+  const immediate = options.immediate ?? true;
+  const snaplen = positiveInt('snaplen', options.snaplen, DEFAULT_SNAPLEN);
+  const native = (() => {
+    try {
+      const binding = loadBinding();
+      return new binding.NativeCapture({
+        device,
+        snaplen,
+        bufferSize: positiveInt('bufferSize', options.bufferSize, DEFAULT_BUFFER_SIZE),
+        promiscuous: options.promiscuous ?? false,
+        immediate,
+        timeoutMs: options.timeoutMs === undefined ? (immediate ? undefined : DEFAULT_TIMEOUT_MS) : positiveInt('timeoutMs', options.timeoutMs, 0),
+        nanosecond: options.nanosecond ?? true,
+        filter: options.filter,
+      });
+    } catch (e) {
+      throw translateError(e, { device, filter: options.filter, promiscuous: options.promiscuous ?? false });
+    }
+  })();
+  return new LiveCapture(
+    native,
+    device,
+    positiveInt('batchBytes', options.batchBytes, DEFAULT_BATCH_BYTES),
+    positiveInt('batchPackets', options.batchPackets, DEFAULT_BATCH_PACKETS),
+  );
+}

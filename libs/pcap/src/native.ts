@@ -1,0 +1,106 @@
+// Finds and loads the compiled binding (build/Release/shakewatch_pcap.node), once, on first
+// use: importing @shakewatch/pcap costs nothing on a machine where it was never built.
+//
+// The library runs from three places, so the .node file is looked for in each way:
+// - its sources (ts-jest): ../build/Release beside src/;
+// - bundled into dist/apps/<app>/main.js by tools/build.mjs: through the npm workspace
+//   symlink node_modules/@shakewatch/pcap -> libs/pcap, or by walking up to the repository
+//   root and into libs/pcap;
+// - anywhere, when SHAKEWATCH_PCAP_ADDON names the file.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface NativeDevice {
+  name: string;
+  description?: string;
+  addresses: string[];
+  loopback: boolean;
+  up: boolean;
+  running: boolean;
+}
+
+export interface NativeOpenOptions {
+  device: string;
+  snaplen: number;
+  bufferSize?: number;
+  promiscuous: boolean;
+  immediate: boolean;
+  timeoutMs?: number;
+  nanosecond: boolean;
+  filter?: string;
+}
+
+export interface NativeBatchArrays {
+  data: Buffer;
+  offsets: Uint32Array;
+  capturedLengths: Uint32Array;
+  originalLengths: Uint32Array;
+  timestampSeconds: Float64Array;
+  timestampNanoseconds: Uint32Array;
+}
+
+export interface NativeStats {
+  received: number;
+  dropped: number;
+  interfaceDropped: number;
+}
+
+export interface NativeCapture {
+  readonly linkType: number;
+  readonly snapshotLength: number;
+  readonly timestampPrecision: 'nano' | 'micro';
+  readonly warning?: string;
+  start(batch: NativeBatchArrays, onBatch: (count: number) => void): void;
+  stats(): NativeStats;
+  setFilter(filter: string): void;
+  close(): void;
+  setRef(ref: boolean): void;
+}
+
+export interface NativeBinding {
+  listDevices(): NativeDevice[];
+  libVersion(): string;
+  NativeCapture: new (options: NativeOpenOptions) => NativeCapture;
+}
+
+const ADDON = join('build', 'Release', 'shakewatch_pcap.node');
+
+/** Where the binding is looked for, in order. */
+export function addonCandidates(): string[] {
+  const found: string[] = [];
+  if (process.env.SHAKEWATCH_PCAP_ADDON) found.push(process.env.SHAKEWATCH_PCAP_ADDON);
+  found.push(join(__dirname, '..', ADDON));
+  try {
+    // The package's own installed location (the workspace symlink), not an import of it.
+    // eslint-disable-next-line @nx/enforce-module-boundaries
+    found.push(join(dirname(require.resolve('@shakewatch/pcap/package.json')), ADDON));
+  } catch {
+    // not installed as a workspace package: the other places remain
+  }
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    found.push(join(dir, 'libs', 'pcap', ADDON));
+    if (dirname(dir) === dir) break;
+  }
+  return [...new Set(found)];
+}
+
+let binding: NativeBinding | undefined;
+
+export function loadBinding(): NativeBinding {
+  if (binding) return binding;
+  const candidates = addonCandidates();
+  const file = candidates.find((f) => existsSync(f));
+  if (!file) {
+    const err = new Error(
+      'the libpcap binding is not built (no libs/pcap/build/Release/shakewatch_pcap.node): run `npm install` ' +
+        'at the repository root (needs libpcap-dev, g++, make, python3: bash scripts/install-system-deps.sh), ' +
+        'or `node libs/pcap/tools/build-addon.js`',
+    ) as Error & { code: string };
+    err.code = 'ENOBINDING';
+    throw err;
+  }
+  const mod = { exports: {} as NativeBinding };
+  process.dlopen(mod, file);
+  binding = mod.exports;
+  return binding;
+}
