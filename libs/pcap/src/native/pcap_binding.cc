@@ -376,6 +376,15 @@ class Capture : public Napi::ObjectWrap<Capture> {
       if (count_ > 0 && !Deliver()) return;
       if (!full) break;
     }
+    if (hasPending_ && pcap_ != nullptr) {
+      // Yielding with a packet held back from a full batch: it is out of the ring, so
+      // nothing would wake us for it. Hand it over alone now.
+      hasPending_ = false;
+      count_ = 0;
+      used_ = 0;
+      Append(&pendingHeader_, pending_.data());
+      if (!Deliver()) return;
+    }
     if (!error.empty() && pcap_ != nullptr) {
       Napi::Error err = PcapError(env, "EPCAP", PCAP_ERROR, "capture failed: " + error);
       Shutdown(true);
