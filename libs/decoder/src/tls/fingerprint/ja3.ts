@@ -4,8 +4,8 @@
 // tshark 4.0.17: only RFC 8701 GREASE is dropped, from ciphers, extensions and groups (older
 // Wireshark also dropped 0x0a1a-like values and could leave a trailing '-'); no JA3 for an
 // SSLv2-format hello. Two steps, as FoxIO's JA4: extract the fields, then format them.
-import { createHash } from 'node:crypto';
 import { isGrease, type ClientHello, type ServerHello } from '../hello-types';
+import { md5Hex } from './digest';
 
 export interface Ja3 {
   /** The JA3 string, e.g. '771,4865-4866,0-11-10,29-23,0'. */
@@ -104,5 +104,5 @@ function wiresharkGroups(d: Uint8Array): number[] | undefined {
 }
 
 function withMd5(raw: string): Ja3 {
-  return { raw, hash: createHash('md5').update(raw).digest('hex') };
+  return { raw, hash: md5Hex(raw) };
 }

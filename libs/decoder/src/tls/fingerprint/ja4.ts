@@ -1,8 +1,8 @@
 // JA4 TLS client fingerprint (FoxIO, BSD-3-Clause): technical_details/JA4.md of FoxIO-LLC/ja4,
 // printed as its python/ja4.py prints JA4, JA4_r (raw, sorted), JA4_o (original order, hashed)
 // and JA4_ro (raw, original order). Two steps, as upstream: extract the fields, then format them.
-import { createHash } from 'node:crypto';
 import { isGrease, type ClientHello, type TlsExtension } from '../hello-types';
+import { sha256Hex } from './digest';
 
 export interface Ja4 {
   /** e.g. 't13d1516h2_8daaf6152771_e5627efa2ab1' */
@@ -115,4 +115,4 @@ const count2 = (n: number): string => String(Math.min(n, 99)).padStart(2, '0');
 
 const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
 
-const hash12 = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
+const hash12 = (s: string): string => sha256Hex(s).slice(0, 12);
