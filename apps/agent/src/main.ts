@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CliError } from './cli/cli-error';
 import { inspectCommand, type InspectFormat } from './inspect/inspect-command';
 import { runCommand } from './run/run-command';
+import { devicesCommand } from './run/devices-command';
 
 const program = new Command();
 program
@@ -50,6 +51,12 @@ program
     const { interface: interfaces, ...rest } = opts;
     await runCommand({ ...rest, interfaces });
   });
+
+program
+  .command('devices')
+  .description('list the interfaces live capture can open (name, addresses, state)')
+  .option('--json', 'one JSON array instead of a table')
+  .action((opts: { json?: boolean }) => devicesCommand(opts));
 
 export async function main(argv: string[]): Promise<number> {
   try {
