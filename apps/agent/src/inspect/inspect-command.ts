@@ -1,8 +1,9 @@
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { CaptureAnalyzer, connectionEvent, type Connection } from '@shakewatch/decoder';
 import { CliError, describeFileError } from '../cli/cli-error';
 import { StdoutWriter } from '../cli/stdout-writer';
+import { readChunks } from '../io/read-chunks';
 import { formatLadder } from './ladder-format';
 
 export type InspectFormat = 'text' | 'ndjson';
@@ -13,7 +14,6 @@ export interface InspectOptions {
   progress?: boolean;
 }
 
-const CHUNK_BYTES = 1024 * 1024;
 const PROGRESS_MIN_BYTES = 16 * 1024 * 1024;
 
 /** `inspect FILE`: decode a capture offline and print each connection as it ends. */
@@ -43,8 +43,8 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
   bar?.start(Math.ceil(size / 2 ** 20), 0, { packets: 0 });
 
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-      if (!analyzer.push(chunk as Buffer)) break;
+    for await (const chunk of readChunks(path)) {
+      if (!analyzer.push(chunk)) break;
       bar?.update(Math.floor(analyzer.bytesRead / 2 ** 20), { packets: analyzer.packets });
       await out.flush();
     }

@@ -29,7 +29,7 @@ export function formatLadder(c: Connection): string[] {
   const hs = e.tcp.handshake;
   const parts = [
     `started ${e['@timestamp']}`,
-    `${c.packets[0] + c.packets[1]} packets`,
+    `${c.ep[0].packets + c.ep[1].packets} packets`,
     `duration ${seconds(e.event.duration)} s`,
     ROLE_TEXT[c.roleSource],
   ];

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CaptureReader, nsBetween, type RawPacket } from '@shakewatch/decoder';
 import { CliError, describeFileError } from '../cli/cli-error';
+import { readChunks } from '../io/read-chunks';
 import type { CaptureCounters, PacketSource } from './packet-source';
 
 /**
@@ -29,9 +29,9 @@ export class FileSource implements PacketSource {
       }
     });
     try {
-      for await (const chunk of createReadStream(this.path, { highWaterMark: 1024 * 1024 })) {
+      for await (const chunk of readChunks(this.path)) {
         if (this.stopped) return;
-        if (!reader.push(chunk as Buffer)) break;
+        if (!reader.push(chunk)) break;
         for (const p of queue.splice(0)) {
           first ??= { sec: p.tsSec, nsec: p.tsNsec, wall: process.hrtime.bigint() };
           const due = nsBetween(first.sec, first.nsec, p.tsSec, p.tsNsec) - Number(process.hrtime.bigint() - first.wall);

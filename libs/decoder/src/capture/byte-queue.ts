@@ -72,6 +72,21 @@ export class ByteQueue {
     }
   }
 
+  /**
+   * Copy whatever is still buffered into memory of our own, so the caller may reuse the
+   * chunks it pushed. What remains is at most one incomplete record: a small copy.
+   */
+  detach(): void {
+    if (this.total === 0) {
+      this.chunks = [];
+      this.head = 0;
+      return;
+    }
+    const rest = this.gather(this.total);
+    this.chunks = [rest];
+    this.head = 0;
+  }
+
   private gather(n: number): Uint8Array {
     const out = new Uint8Array(n);
     let filled = 0;

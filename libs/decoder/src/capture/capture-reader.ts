@@ -33,10 +33,22 @@ export class CaptureReader {
     return this.queue.consumed;
   }
 
-  /** Feed the next chunk. Returns false once the stream is known to be corrupt. */
+  /**
+   * Feed the next chunk. Returns false once the stream is known to be corrupt. The reader
+   * keeps no reference to `chunk` after returning (an incomplete record is copied), so
+   * callers may read every chunk into the same buffer.
+   */
   push(chunk: Uint8Array): boolean {
     if (this.failure) return false;
     this.queue.push(chunk);
+    try {
+      return this.consume();
+    } finally {
+      this.queue.detach();
+    }
+  }
+
+  private consume(): boolean {
     if (this.format === null) {
       const magic = this.queue.peek(4);
       if (magic === null) return true;

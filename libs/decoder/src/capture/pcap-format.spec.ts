@@ -1,4 +1,5 @@
 import { writePcap } from '../testing/capture-writer';
+import { CaptureReader } from './capture-reader';
 import { fixture, readCapture } from '../testing/fixtures';
 
 // Fixtures: test/fixtures/captures, recorded by test/fixtures/record-fixtures.sh (see MANIFEST.md there).
@@ -41,6 +42,23 @@ describe('pcap reader', () => {
       const r = readCapture(nano, chunk);
       expect(r.error).toBeNull();
       expect(r.packets).toEqual(whole.packets);
+    }
+  });
+
+  it('keeps no reference to a pushed chunk: the caller may reuse one buffer for every read', () => {
+    const whole = readCapture(nano).packets;
+    for (const size of [7, 64, 100, 333]) {
+      const packets: Uint8Array[] = [];
+      const reader = new CaptureReader((p) => packets.push(p.data.slice()));
+      const buf = new Uint8Array(size);
+      for (let o = 0; o < nano.length; o += size) {
+        const n = Math.min(size, nano.length - o);
+        buf.set(nano.subarray(o, o + n));
+        reader.push(buf.subarray(0, n));
+        buf.fill(0xee); // scribble over it, as the next read would
+      }
+      expect(reader.end()).toBeNull();
+      expect(packets).toEqual(whole.map((p) => p.data));
     }
   });
 

@@ -39,7 +39,7 @@ export function connectionEvent(c: Connection): ConnectionEvent {
     history: c.history,
     client_from: c.roleSource,
     syn_retransmits: c.anomalies.syn_retransmission ?? 0,
-    resets: c.rstCount[CLIENT] + c.rstCount[SERVER],
+    resets: c.ep[CLIENT].rstCount + c.ep[SERVER].rstCount,
     close: c.closeKind,
   };
   if (Object.keys(hs).length > 0) tcp.handshake = hs;
@@ -51,8 +51,8 @@ export function connectionEvent(c: Connection): ConnectionEvent {
   const event: ConnectionEvent = {
     '@timestamp': isoTimestamp(c.firstSec, c.firstNsec),
     event: { duration: (c.lastSec - c.firstSec) * 1e9 + (c.lastNsec - c.firstNsec), reason: c.endReason },
-    source: { ip: formatIp(c.addr[CLIENT], 0, c.ipVersion), port: c.port[CLIENT], packets: c.packets[CLIENT], bytes: c.payloadBytes[CLIENT] },
-    destination: { ip: formatIp(c.addr[SERVER], 0, c.ipVersion), port: c.port[SERVER], packets: c.packets[SERVER], bytes: c.payloadBytes[SERVER] },
+    source: { ip: formatIp(c.addr[CLIENT], 0, c.ipVersion), port: c.port[CLIENT], packets: c.ep[CLIENT].packets, bytes: c.ep[CLIENT].payloadBytes },
+    destination: { ip: formatIp(c.addr[SERVER], 0, c.ipVersion), port: c.port[SERVER], packets: c.ep[SERVER].packets, bytes: c.ep[SERVER].payloadBytes },
     network: { type: c.ipVersion === 4 ? 'ipv4' : 'ipv6', transport: 'tcp' },
     tcp,
   };

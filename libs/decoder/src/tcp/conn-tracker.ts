@@ -84,7 +84,7 @@ export class ConnTracker {
     let side: Side = this.lookupSide;
     // Wireshark's rule for a new stream on the same ports: a pure SYN whose sequence
     // number differs from the first one seen in that direction.
-    if (conn !== null && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && conn.hasBase[side] && p.seq !== conn.base[side]) {
+    if (conn !== null && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && conn.ep[side].hasBase && p.seq !== conn.ep[side].base) {
       this.stats.portReuses++;
       this.end(conn, 'port-reused');
       conn = null;

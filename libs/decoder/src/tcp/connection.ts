@@ -1,6 +1,7 @@
 import type { TlsSession } from '../tls/tls-session';
 import { ZeekHistory } from './history';
 import type { StreamReassembler } from './stream-reassembler';
+import { TcpEndpoint } from './tcp-endpoint';
 import { EndpointState, zeekConnState, type ConnState, type EndpointPair } from './zeek-state';
 
 /** Index of a side in the per-side arrays: the client (Zeek's originator) and the server. */
@@ -60,19 +61,8 @@ export class Connection implements EndpointPair {
   lastSec = 0;
   lastNsec = 0;
 
-  // Per-side counters and sequence space (index: CLIENT, SERVER)
-  packets: [number, number] = [0, 0];
-  payloadBytes: [number, number] = [0, 0];
-  base: [number, number] = [0, 0];
-  hasBase: [boolean, boolean] = [false, false];
-  /** Highest sequence number sent + its length (SYN and FIN count one), raw. */
-  seqEnd: [number, number] = [0, 0];
-  hasSeqEnd: [boolean, boolean] = [false, false];
-  finCount: [number, number] = [0, 0];
-  /** Sequence number the first FIN of each side occupies (raw), and whether the peer acked it. */
-  finSeq: [number, number] = [0, 0];
-  finAcked: [boolean, boolean] = [false, false];
-  rstCount: [number, number] = [0, 0];
+  /** Per-side counters and sequence space: [client, server]. */
+  readonly ep: [TcpEndpoint, TcpEndpoint] = [new TcpEndpoint(), new TcpEndpoint()];
 
   // Handshake (times as sec/nsec pairs; sec < 0 = not seen)
   synCount = 0;
@@ -118,9 +108,6 @@ export class Connection implements EndpointPair {
   state: [EndpointState, EndpointState] = [EndpointState.Inactive, EndpointState.Inactive];
   prevState: [EndpointState, EndpointState] = [EndpointState.Inactive, EndpointState.Inactive];
   readonly zeekHistory = new ZeekHistory();
-  /** Highest ack each side's data received from the peer (raw), for Zeek's endpoint size. */
-  ackedUpTo: [number, number] = [0, 0];
-  hasAcked: [boolean, boolean] = [false, false];
 
   // TLS (see tls/tls-feed.ts): the session and, while it needs bytes, per-side reassembly
   tls: TlsSession | null = null;
@@ -150,11 +137,11 @@ export class Connection implements EndpointPair {
   }
 
   get finished(): boolean {
-    return this.rstCount[0] + this.rstCount[1] > 0 || (this.finAcked[0] && this.finAcked[1]);
+    return this.ep[0].rstCount + this.ep[1].rstCount > 0 || (this.ep[0].finAcked && this.ep[1].finAcked);
   }
 
   get closeKind(): CloseKind {
-    const fins = (this.finCount[0] > 0 ? 1 : 0) + (this.finCount[1] > 0 ? 1 : 0);
+    const fins = (this.ep[0].finCount > 0 ? 1 : 0) + (this.ep[1].finCount > 0 ? 1 : 0);
     if (this.firstRstSide !== -1) return fins > 0 && this.resetPhase === 'closing' ? 'rst-after-fin' : 'rst';
     if (fins === 2) return this.mergedFinAck ? 'fin-merged' : 'fin';
     if (fins === 1) return 'half-closed';
@@ -171,12 +158,12 @@ export class Connection implements EndpointPair {
 
   /** TCP_Endpoint::Size(): bytes in sequence space, less the SYN and FIN octets. */
   zeekSize(side: Side): number {
-    if (!this.hasBase[side]) return 0;
-    let end = this.hasSeqEnd[side] ? this.seqEnd[side] : this.base[side];
-    if (this.hasAcked[side] && ((this.ackedUpTo[side] - end) | 0) > 0) end = this.ackedUpTo[side];
-    let size = (end - this.base[side]) >>> 0;
+    if (!this.ep[side].hasBase) return 0;
+    let end = this.ep[side].hasSeqEnd ? this.ep[side].seqEnd : this.ep[side].base;
+    if (this.ep[side].hasAcked && ((this.ep[side].ackedUpTo - end) | 0) > 0) end = this.ep[side].ackedUpTo;
+    let size = (end - this.ep[side].base) >>> 0;
     if (size > 0) size--;
-    if (this.finCount[side] > 0 && size > 0) size--;
+    if (this.ep[side].finCount > 0 && size > 0) size--;
     return size;
   }
 

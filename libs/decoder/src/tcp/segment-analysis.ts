@@ -25,20 +25,20 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
 
   c.lastSec = p.tsSec;
   c.lastNsec = p.tsNsec;
-  c.packets[side]++;
-  c.payloadBytes[side] += len;
+  c.ep[side].packets++;
+  c.ep[side].payloadBytes += len;
 
   // Relative numbering (Wireshark's base_seq, Zeek's start_seq): the SYN's seq, or
   // seq - 1 for a side first seen mid-stream; an ACK tells the peer's base too.
-  if (!c.hasBase[side]) {
-    c.base[side] = syn ? p.seq : seqAdd(p.seq, -1);
-    c.hasBase[side] = true;
+  if (!c.ep[side].hasBase) {
+    c.ep[side].base = syn ? p.seq : seqAdd(p.seq, -1);
+    c.ep[side].hasBase = true;
   }
-  if (ack && !rst && !c.hasBase[peer]) {
-    c.base[peer] = seqAdd(p.ack, -1);
-    c.hasBase[peer] = true;
+  if (ack && !rst && !c.ep[peer].hasBase) {
+    c.ep[peer].base = seqAdd(p.ack, -1);
+    c.ep[peer].hasBase = true;
   }
-  const relSeq = seqRelative(p.seq, c.base[side]);
+  const relSeq = seqRelative(p.seq, c.ep[side].base);
 
   // --- Handshake -----------------------------------------------------------------
   // iRTT (Wireshark's tcp.analysis.initial_rtt) runs from the most recent pure SYN to
@@ -101,7 +101,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
 
   // --- Resets (checked before this segment moves the sequence state) --------------
   if (rst) {
-    c.rstCount[side]++;
+    c.ep[side].rstCount++;
     if (c.firstRstSide === -1) {
       c.firstRstSide = side;
       c.resetPhase = resetPhase(c);
@@ -109,8 +109,8 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     if (side === SERVER && c.synCount > 0 && c.synAckCount === 0) {
       if (ack && p.ack === seqAdd(c.synSeq, 1)) notes?.push('RST answers the SYN: ack = SYN seq + 1 ✓ connection refused');
       else flag(c, notes, 'rst_ack_mismatch', 'RST after a SYN does not ack SYN seq + 1');
-    } else if (c.hasSeqEnd[side] && p.seq !== c.seqEnd[side]) {
-      flag(c, notes, 'rst_seq_unexpected', `RST seq ${relSeq} is not the sender's next sequence number ${seqRelative(c.seqEnd[side], c.base[side])}`);
+    } else if (c.ep[side].hasSeqEnd && p.seq !== c.ep[side].seqEnd) {
+      flag(c, notes, 'rst_seq_unexpected', `RST seq ${relSeq} is not the sender's next sequence number ${seqRelative(c.ep[side].seqEnd, c.ep[side].base)}`);
     } else if (notes) {
       notes.push(`RST in ${c.resetPhase ?? resetPhase(c)} phase`);
     }
@@ -124,18 +124,18 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
   }
   const segLen = (rst ? 0 : len) + (syn ? 1 : 0) + (fin ? 1 : 0);
   const end = seqAdd(p.seq, segLen);
-  if (!c.hasSeqEnd[side]) {
-    c.seqEnd[side] = end;
-    c.hasSeqEnd[side] = true;
+  if (!c.ep[side].hasSeqEnd) {
+    c.ep[side].seqEnd = end;
+    c.ep[side].hasSeqEnd = true;
   } else {
-    const d = seqDiff(end, c.seqEnd[side]);
+    const d = seqDiff(end, c.ep[side].seqEnd);
     if ((syn || rst) && Math.abs(d) > SEQ_JUMP_IGNORED) {
       // ignored, as Zeek does
     } else if (c.state[side] === EndpointState.Reset) {
       // nothing moves after a reset
     } else if (d > 0) {
-      if (!rst && seqGt(p.seq, c.seqEnd[side])) flag(c, notes, 'seq_gap', `${seqDiff(p.seq, c.seqEnd[side])} bytes before this segment were not captured`);
-      c.seqEnd[side] = end;
+      if (!rst && seqGt(p.seq, c.ep[side].seqEnd)) flag(c, notes, 'seq_gap', `${seqDiff(p.seq, c.ep[side].seqEnd)} bytes before this segment were not captured`);
+      c.ep[side].seqEnd = end;
     } else if (len > 0 && !rst) {
       c.zeekHistory.scaledLetter(side, 'T');
       flag(c, notes, 'retransmission', 'retransmission (nothing new in sequence space)');
@@ -144,16 +144,16 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
 
   // --- Acknowledgments, FIN teardown, half-close ----------------------------------
   if (ack && !rst) {
-    if (!c.hasAcked[peer] || seqGt(p.ack, c.ackedUpTo[peer])) {
-      c.ackedUpTo[peer] = p.ack;
-      c.hasAcked[peer] = true;
+    if (!c.ep[peer].hasAcked || seqGt(p.ack, c.ep[peer].ackedUpTo)) {
+      c.ep[peer].ackedUpTo = p.ack;
+      c.ep[peer].hasAcked = true;
     }
-    if (c.hasSeqEnd[peer] && seqGt(p.ack, c.seqEnd[peer])) flag(c, notes, 'ack_unseen_data', 'acknowledges data the capture never showed');
-    if (c.finCount[peer] > 0 && !c.finAcked[peer]) {
-      const expected = seqAdd(c.finSeq[peer], 1);
+    if (c.ep[peer].hasSeqEnd && seqGt(p.ack, c.ep[peer].seqEnd)) flag(c, notes, 'ack_unseen_data', 'acknowledges data the capture never showed');
+    if (c.ep[peer].finCount > 0 && !c.ep[peer].finAcked) {
+      const expected = seqAdd(c.ep[peer].finSeq, 1);
       if (p.ack === expected) {
-        c.finAcked[peer] = true;
-        if (fin && c.finCount[side] === 0) c.mergedFinAck = true; // FIN-ACK: three-packet close
+        c.ep[peer].finAcked = true;
+        if (fin && c.ep[side].finCount === 0) c.mergedFinAck = true; // FIN-ACK: three-packet close
         notes?.push(`ack = FIN seq + 1 ✓ (the FIN consumed one sequence number)`);
       } else if (seqGt(p.ack, expected)) {
         flag(c, notes, 'fin_ack_mismatch', 'acknowledges past the FIN + 1');
@@ -161,15 +161,15 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     }
   }
   if (len > 0 && !rst) {
-    if (c.finCount[side] > 0 && seqGt(seqAdd(p.seq, len), c.finSeq[side])) flag(c, notes, 'data_after_fin', 'new data after its own FIN');
-    if (c.finCount[peer] > 0 && !c.halfCloseData) {
+    if (c.ep[side].finCount > 0 && seqGt(seqAdd(p.seq, len), c.ep[side].finSeq)) flag(c, notes, 'data_after_fin', 'new data after its own FIN');
+    if (c.ep[peer].finCount > 0 && !c.halfCloseData) {
       c.halfCloseData = true;
       notes?.push('half-close: still sending after the peer’s FIN');
     }
   }
   if (fin) {
-    c.finCount[side]++;
-    if (c.finCount[side] === 1) c.finSeq[side] = seqAdd(p.seq, len);
+    c.ep[side].finCount++;
+    if (c.ep[side].finCount === 1) c.ep[side].finSeq = seqAdd(p.seq, len);
   }
   if (p.options.malformed) flag(c, notes, 'bad_tcp_options', 'malformed TCP options');
 
@@ -179,7 +179,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     if (c.ladder.length < maxLadder) {
       c.ladder.push({
         frame: p.frame, tsSec: p.tsSec, tsNsec: p.tsNsec, from: side, flags, relSeq,
-        relAck: ack && c.hasBase[peer] ? seqRelative(p.ack, c.base[peer]) : -1,
+        relAck: ack && c.ep[peer].hasBase ? seqRelative(p.ack, c.ep[peer].base) : -1,
         length: len, window: p.window, notes: notes ?? [],
       });
     } else {
@@ -195,7 +195,7 @@ function flag(c: Connection, notes: string[] | null, code: AnomalyCode, note: st
 }
 
 function resetPhase(c: Connection): ResetPhase {
-  if (c.finCount[CLIENT] + c.finCount[SERVER] > 0) return 'closing';
+  if (c.ep[CLIENT].finCount + c.ep[SERVER].finCount > 0) return 'closing';
   if (c.synCount + c.synAckCount > 0 && !c.handshakeDone) return 'handshake';
   return 'established';
 }
