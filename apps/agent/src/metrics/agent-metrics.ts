@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ConnectionEvent, PacketSkipReason } from '@shakewatch/decoder';
+import { alertDescriptionName, alertLevelName, cipherSuiteName, CLIENT, ecsTlsVersion, type Connection, type PacketSkipReason, type TlsSession } from '@shakewatch/decoder';
 import { BoundedLabel } from './bounded-label';
 
 /** Handshake latencies from loopback (tens of microseconds) to a slow WAN retry (10 s). */
@@ -19,9 +19,9 @@ export interface TrackerHealth {
 
 /**
  * The agent's cumulative aggregates, with DESIGN.md's metric names and labels, in a
- * registry of our own. Connection events are folded in as they end; capture and
- * tracker counters are set from their sources at each snapshot (values computed when
- * collected, as prom-client recommends).
+ * registry of our own. Handshakes are folded in as they complete, TLS sessions when
+ * their outcome is known, connection states when connections end; capture and tracker
+ * counters are brought up to date at each snapshot.
  */
 export class AgentMetrics {
   readonly registry = new Registry();
@@ -30,7 +30,7 @@ export class AgentMetrics {
   private readonly alert = new BoundedLabel('description', 48);
   private readonly last = new Map<string, number>();
 
-  private readonly handshake = new Histogram({ name: 'shakewatch_tcp_handshake_duration_seconds', help: 'TCP handshake iRTT: SYN to the client ACK of the SYN-ACK.', labelNames: ['agent'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly handshakeSeconds = new Histogram({ name: 'shakewatch_tcp_handshake_duration_seconds', help: 'TCP handshake iRTT: SYN to the client ACK of the SYN-ACK.', labelNames: ['agent'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly connections = new Counter({ name: 'shakewatch_tcp_connections_total', help: 'TCP connections ended, by Zeek conn_state.', labelNames: ['agent', 'conn_state'] as const, registers: [this.registry] });
   private readonly resets = new Counter({ name: 'shakewatch_tcp_resets_total', help: 'Connections ended or refused by a reset, by the sender and phase of the first RST.', labelNames: ['agent', 'sender', 'phase'] as const, registers: [this.registry] });
   private readonly synRetransmits = new Counter({ name: 'shakewatch_tcp_syn_retransmits_total', help: 'SYNs sent again with the same ISN.', labelNames: ['agent'] as const, registers: [this.registry] });
@@ -46,21 +46,34 @@ export class AgentMetrics {
 
   constructor(private readonly agent: string) {}
 
-  /** Fold one ended connection into the aggregates. */
-  connection(e: ConnectionEvent): void {
+  /** A completed three-way handshake (called as it completes). */
+  handshake(c: Connection): void {
+    if (c.rttNs >= 0) this.handshakeSeconds.observe({ agent: this.agent }, c.rttNs / 1e9);
+  }
+
+  /** A TLS session that has its outcome: negotiated, failed with an alert, or not TLS. */
+  tls(t: TlsSession): void {
+    if (!t.isTls) return;
     const agent = this.agent;
-    this.connections.inc({ agent, conn_state: e.tcp.conn_state });
-    const rtt = e.tcp.handshake?.rtt_seconds;
-    if (rtt !== undefined) this.handshake.observe({ agent }, rtt);
-    if (e.tcp.reset_sender) this.resets.inc({ agent, sender: e.tcp.reset_sender, phase: e.tcp.reset_phase ?? 'established' });
-    if (e.tcp.syn_retransmits > 0) this.synRetransmits.inc({ agent }, e.tcp.syn_retransmits);
-    const tls = e.tls;
-    if (tls) {
-      const version = this.version.value(tls.version ?? 'unknown');
-      if (tls.cipher) this.tlsHandshakes.inc({ agent, version, cipher: this.cipher.value(tls.cipher) });
-      if (tls.handshake) this.tlsDuration.observe({ agent, version }, tls.handshake.duration_seconds);
-      if (tls.alert) this.tlsAlerts.inc({ agent, level: tls.alert.level, description: this.alert.value(tls.alert.description) });
+    const v = t.version;
+    const version = this.version.value((v !== null ? ecsTlsVersion(v)?.version : undefined) ?? 'unknown');
+    if (t.serverHello) this.tlsHandshakes.inc({ agent, version, cipher: this.cipher.value(cipherSuiteName(t.serverHello.cipherSuite)) });
+    if (t.established && t.startSec >= 0) this.tlsDuration.observe({ agent, version }, ((t.endSec - t.startSec) * 1e9 + (t.endNsec - t.startNsec)) / 1e9);
+    const alert = t.alerts.find((a) => a.level === 2) ?? t.alerts[0];
+    if (alert) {
+      const level = alert.level === null ? 'encrypted' : alertLevelName(alert.level);
+      const description = alert.description === null ? 'encrypted' : this.alert.value(alertDescriptionName(alert.description));
+      this.tlsAlerts.inc({ agent, level, description });
     }
+  }
+
+  /** An ended connection: its Zeek state, how it was reset, SYN retries. */
+  ended(c: Connection): void {
+    const agent = this.agent;
+    this.connections.inc({ agent, conn_state: c.connState });
+    if (c.firstRstSide !== -1) this.resets.inc({ agent, sender: c.firstRstSide === CLIENT ? 'client' : 'server', phase: c.resetPhase ?? 'established' });
+    const retries = c.anomalies.syn_retransmission ?? 0;
+    if (retries > 0) this.synRetransmits.inc({ agent }, retries);
   }
 
   /** Bring the counters owned by the capture and the tracker up to their cumulative values. */

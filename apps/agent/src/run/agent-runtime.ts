@@ -1,4 +1,4 @@
-import { ConnTracker, PacketDecoder, connectionEvent, type RawPacket } from '@shakewatch/decoder';
+import { ConnTracker, PacketDecoder, type Connection, type RawPacket } from '@shakewatch/decoder';
 import type { Logger } from 'pino';
 import { AgentMetrics } from '../metrics/agent-metrics';
 import type { PacketSource } from './packet-source';
@@ -17,9 +17,11 @@ export class AgentRuntime {
 
   constructor(private readonly config: RunConfig, private readonly source: PacketSource, private readonly log: Logger, private readonly emit: (snapshot: string) => void) {
     this.metrics = new AgentMetrics(config.agentId);
-    this.tracker = new ConnTracker((c) => this.metrics.connection(connectionEvent(c)), {
+    this.tracker = new ConnTracker((c) => this.ended(c), {
       maxConnections: config.maxConnections,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
+      onHandshake: (c) => this.metrics.handshake(c),
+      onTlsDone: (c) => c.tls && this.metrics.tls(c.tls),
     });
   }
 
@@ -39,6 +41,12 @@ export class AgentRuntime {
       const st = this.tracker.stats;
       this.log.info({ packets: this.source.counters().received, connections: st.connectionsCreated, evicted: st.evicted }, this.stopping ? 'agent stopped, final snapshot flushed' : 'source ended, final snapshot flushed');
     }
+  }
+
+  /** A connection ends: its state, and the TLS outcome if the session never finished. */
+  private ended(c: Connection): void {
+    if (!c.tlsDone && c.tls) this.metrics.tls(c.tls);
+    this.metrics.ended(c);
   }
 
   /** SIGTERM/SIGINT: stop the source; run() then flushes and emits the last snapshot. */

@@ -1,4 +1,7 @@
+import { CaptureReader } from '../capture/capture-reader';
+import { PacketDecoder } from '../packet-decoder';
 import { writePcap } from '../testing/capture-writer';
+import { ConnTracker } from './conn-tracker';
 import { analyze, fixture } from '../testing/fixtures';
 import { conversation, F, V4, type Segment } from '../testing/packet-builder';
 import { connectionEvent } from '../event/connection-event';
@@ -149,5 +152,23 @@ describe('ConnTracker rules', () => {
     ];
     const { connections } = analyze(writePcap(frames), { idleTimeoutSeconds: 50, closedTimeoutSeconds: 10 });
     expect(connections.map((c) => c.endReason)).toEqual(['idle', 'capture-end']);
+  });
+});
+
+describe('ConnTracker hooks for live reporting', () => {
+  it('reports a handshake when it completes and a TLS outcome when known, once each, before the end', () => {
+    const order: string[] = [];
+    const tracker = new ConnTracker((c) => order.push(`end ${c.id}`), {
+      onHandshake: (c) => order.push(`handshake ${c.id} ${c.rttNs > 0}`),
+      onTlsDone: (c) => order.push(`tls ${c.id} ${c.tls?.established ?? 'no tls'}`),
+    });
+    const decoder = new PacketDecoder();
+    const reader = new CaptureReader((raw) => {
+      const p = decoder.decode(raw);
+      if (p) tracker.packet(p);
+    });
+    reader.push(fixture('tls-basic.pcap'));
+    tracker.flush();
+    expect(order).toEqual(['handshake 0 true', 'tls 0 true', 'handshake 1 true', 'tls 1 true', 'handshake 2 true', 'tls 2 true', 'end 0', 'end 1', 'end 2']);
   });
 });

@@ -28,6 +28,13 @@ export interface ConnTrackerOptions {
   maxLadderSteps?: number;
   /** Decode TLS handshakes (on any port, by content). Default true. */
   tls?: boolean;
+  /**
+   * Called once when a connection's three-way handshake completes, and once when its TLS
+   * session has what it needs (handshake over, failed, or no TLS): a live agent reports
+   * handshakes as they happen, not when a long-lived connection finally ends.
+   */
+  onHandshake?: (c: Connection) => void;
+  onTlsDone?: (c: Connection) => void;
 }
 
 export interface ConnTrackerStats {
@@ -65,6 +72,8 @@ export class ConnTracker {
   private readonly recordLadder: boolean;
   private readonly maxLadderSteps: number;
   private readonly tls: boolean;
+  private readonly onHandshake: ((c: Connection) => void) | undefined;
+  private readonly onTlsDone: ((c: Connection) => void) | undefined;
 
   constructor(private readonly onEnd: (c: Connection) => void, options: ConnTrackerOptions = {}) {
     this.maxConnections = options.maxConnections ?? 1_000_000;
@@ -73,6 +82,8 @@ export class ConnTracker {
     this.recordLadder = options.recordLadder ?? false;
     this.maxLadderSteps = options.maxLadderSteps ?? 10_000;
     this.tls = options.tls ?? true;
+    this.onHandshake = options.onHandshake;
+    this.onTlsDone = options.onTlsDone;
   }
 
   /** Account one decoded TCP segment. */
@@ -97,8 +108,12 @@ export class ConnTracker {
     }
     const wasFinished = conn.finished;
     this.lruAppend(conn, wasFinished);
+    const handshakeWasDone = conn.handshakeDone;
+    const tlsWasDone = conn.tlsDone;
     recordSegment(conn, side, p, this.recordLadder ? this.maxLadderSteps : 0);
     if (this.tls) feedTls(conn, side, p, this.recordLadder);
+    if (conn.handshakeDone && !handshakeWasDone) this.onHandshake?.(conn);
+    if (conn.tlsDone && !tlsWasDone) this.onTlsDone?.(conn);
     if (!wasFinished && conn.finished) {
       this.lruRemove(conn);
       this.lruAppend(conn, true);
