@@ -1,4 +1,4 @@
-import { alpnChars, formatJa4, ja4 } from './ja4';
+import { alpnChars, formatJa4, ja4, ja4Hash } from './ja4';
 import * as H from './testing-hellos';
 
 // Expected values come from FoxIO-LLC/ja4's own test data at 0e54bc8 (copied beside the
@@ -79,5 +79,13 @@ describe('JA4', () => {
     const many = Array.from({ length: 120 }, (_, i) => i + 1);
     expect(formatJa4({ ...fields, ciphers: many, extensions: many }).ja4).toMatch(/^t12i999900_[0-9a-f]{12}_[0-9a-f]{12}$/);
     expect(formatJa4({ ...fields, ciphers: [], extensions: [] }).ja4).toBe('t12i000000_000000000000_000000000000');
+  });
+});
+
+describe('ja4Hash', () => {
+  it('is exactly the ja4 form of ja4(), for the embedded hellos', () => {
+    const hellos = [H.BASIC_TLS12_CH, H.BASIC_TLS13_CH, H.CHROME_GREASE_CH, H.ALPN_H2_TLS12_CH, H.SNI_ONLY_TLS10_CH, H.QUIC_CH, H.NON_ASCII_ALPN_CH, H.SYNTH_NO_EXTENSIONS_CH].map((hex) => H.clientHello(hex));
+    expect(hellos.length).toBeGreaterThan(0);
+    for (const ch of hellos) expect(ja4Hash(ch)).toBe(ja4(ch).ja4);
   });
 });

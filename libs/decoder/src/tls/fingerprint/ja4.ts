@@ -57,8 +57,20 @@ export function ja4Fields(ch: ClientHello, transport: Ja4Transport = 'tcp'): Ja4
   };
 }
 
-export function formatJa4(f: Ja4Fields): Ja4 {
-  const a = [
+/** Only the hashed `ja4` form (what events print): half the hashing of all four. */
+export function ja4Hash(ch: ClientHello, transport: Ja4Transport = 'tcp'): string {
+  const f = ja4Fields(ch, transport);
+  const sortedCiphers = f.ciphers.map(hex4).sort();
+  const sortedExts = f.extensions.filter((v) => v !== EXT_SNI && v !== EXT_ALPN).map(hex4).sort();
+  const sigs = f.signatureAlgorithms.map(hex4).join(',');
+  const hb = sortedCiphers.length > 0 ? hash12(sortedCiphers.join(',')) : EMPTY_HASH;
+  const hc = sortedExts.length > 0 ? hash12(sortedExts.join(',') + (sigs ? `_${sigs}` : '')) : EMPTY_HASH;
+  return `${prefix(f)}_${hb}_${hc}`;
+}
+
+/** The first part: transport, version, SNI, counts, ALPN characters. */
+function prefix(f: Ja4Fields): string {
+  return [
     f.transport === 'quic' ? 'q' : 't',
     VERSION_CODES.get(f.version) ?? '00',
     f.sni ? 'd' : 'i',
@@ -66,6 +78,10 @@ export function formatJa4(f: Ja4Fields): Ja4 {
     count2(f.extensions.length),
     alpnChars(f.alpn),
   ].join('');
+}
+
+export function formatJa4(f: Ja4Fields): Ja4 {
+  const a = prefix(f);
   const ciphers = f.ciphers.map(hex4);
   const sortedCiphers = [...ciphers].sort();
   const exts = f.extensions.map(hex4);
