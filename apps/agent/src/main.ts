@@ -2,8 +2,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError } from './cli/cli-error';
 import { inspectCommand, type InspectFormat } from './inspect/inspect-command';
-import { runCommand } from './run/run-command';
-import { devicesCommand } from './run/devices-command';
 
 const program = new Command();
 program
@@ -49,6 +47,8 @@ program
   .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .action(async (opts: Record<string, unknown>) => {
     const { interface: interfaces, ...rest } = opts;
+    // Loaded on use: pino, prom-client, zod, yaml and libpcap cost ~70 ms that inspect never needs.
+    const { runCommand } = await import('./run/run-command');
     await runCommand({ ...rest, interfaces });
   });
 
@@ -56,7 +56,7 @@ program
   .command('devices')
   .description('list the interfaces live capture can open (name, addresses, state)')
   .option('--json', 'one JSON array instead of a table')
-  .action((opts: { json?: boolean }) => devicesCommand(opts));
+  .action(async (opts: { json?: boolean }) => (await import('./run/devices-command')).devicesCommand(opts));
 
 export async function main(argv: string[]): Promise<number> {
   try {
