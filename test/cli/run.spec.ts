@@ -3,17 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agent, AGENT, FIXTURES, ndjson } from '../support/agent-cli';
-
-/** Prometheus text → { 'name{labels}': value } (labels as printed). */
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    out.set(line.slice(0, i), Number(line.slice(i + 1)));
-  }
-  return out;
-}
+import { samples } from '../support/prometheus-text';
 
 /** What inspect says of a file, folded the way the agent's metrics fold it. */
 function expectedFromInspect(file: string): Map<string, number> {

@@ -4,20 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT } from '../support/agent-cli';
 import { canCaptureLive, makeNetnsPair, waitForLine, type NetnsPair } from '../support/netns';
+import { samples } from '../support/prometheus-text';
 
 const live = canCaptureLive();
 if (!live) process.stderr.write('run-live.spec: SKIPPED: live capture needs root (CAP_NET_RAW, CAP_NET_ADMIN) to make namespaces and open interfaces\n');
 const describeLive = live ? describe : describe.skip;
-
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    out.set(line.slice(0, i), Number(line.slice(i + 1)));
-  }
-  return out;
-}
 
 // Real curl traffic between two namespaces; the agent captures live in the client's one,
 // tcpdump records the same interface so tshark can check the latencies independently.
