@@ -13,6 +13,16 @@ import type { CaptureCounters, PacketSource } from './packet-source';
  */
 export const DEFAULT_FILTER = 'tcp';
 
+/**
+ * Packets reach the agent in kernel blocks (libpcap without immediate mode: TPACKET_V3),
+ * a block as soon as it fills or at most this long after its first packet. Metrics do not
+ * need packets sooner (timestamps are the kernel's, snapshots go out every few seconds),
+ * and one wake-up per block instead of one per packet or two halves the agent's CPU time
+ * (bench/README.md, "Live path"); the ring also packs small packets instead of giving each
+ * a frame the size of the MTU, so the same buffer holds several times as many.
+ */
+export const BLOCK_TIMEOUT_MS = 100;
+
 export interface LiveSourceOptions {
   interfaces: string[];
   filter: string;
@@ -26,6 +36,7 @@ export class LiveSource implements PacketSource {
   readonly description: string;
   private captures: LiveCapture[] = [];
   private finish: (() => void) | null = null;
+  private stopping = false;
 
   constructor(private readonly options: LiveSourceOptions, private readonly log: Logger) {
     this.description = `live capture on ${options.interfaces.join(', ')} (filter "${options.filter}")`;
@@ -36,7 +47,15 @@ export class LiveSource implements PacketSource {
     let frame = 0;
     const done = new Promise<void>((resolve) => (this.finish = resolve));
     for (const [interfaceId, device] of this.options.interfaces.entries()) {
-      const capture = openLive({ device, filter: this.options.filter, snaplen: this.options.snaplen, bufferSize: this.options.bufferBytes, promiscuous: this.options.promiscuous });
+      const capture = openLive({
+        device,
+        filter: this.options.filter,
+        snaplen: this.options.snaplen,
+        bufferSize: this.options.bufferBytes,
+        promiscuous: this.options.promiscuous,
+        immediate: false,
+        timeoutMs: BLOCK_TIMEOUT_MS,
+      });
       this.captures.push(capture);
       this.log.info({ device, linkType: capture.linkType, timestamps: capture.timestampPrecision }, 'capturing');
       capture.onBatch((b: PacketBatch) => {
@@ -55,9 +74,18 @@ export class LiveSource implements PacketSource {
     return done;
   }
 
+  /**
+   * Stops after the kernel has handed over its last, partly filled block (it does so
+   * BLOCK_TIMEOUT_MS after the block's first packet), so packets seen before the stop
+   * still reach the final snapshot.
+   */
   stop(): void {
-    for (const c of this.captures) c.close(); // idempotent; stats() keeps the last counts
-    this.finish?.();
+    if (this.stopping) return;
+    this.stopping = true;
+    setTimeout(() => {
+      for (const c of this.captures) c.close(); // idempotent; stats() keeps the last counts
+      this.finish?.();
+    }, this.captures.length > 0 ? BLOCK_TIMEOUT_MS + 50 : 0);
   }
 
   counters(): CaptureCounters {
