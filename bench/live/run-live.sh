@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Live-path benchmark: the highest rate of new TLS connections per second the agent
+# captures at zero kernel drops, and its CPU share, next to tcpdump on the same traffic.
+#
+# Usage:  npm run bench:live        (or: bash bench/live/run-live.sh; root)
+#
+# Two throw-away network namespaces, swlb-srv (10.89.0.1) and swlb-cli (10.89.0.2),
+# joined by a veth pair and nothing else (no route out, IPv6 off, offloads off so
+# segments are wire-sized). In swlb-srv: a Node TLS server (bench/live/tls-server.mjs,
+# self-signed ECDSA P-256 certificate made by openssl for the run). In swlb-cli: a
+# rate-controlled Node TLS client (bench/live/tls-load.mjs): N new connections per
+# second spread evenly, each a full handshake, one small request, the response, a close.
+# For each offered rate (LIVE_RATES) and each capturing tool (LIVE_TOOLS), one after the
+# other on the server's veth: start the capturer, warm up (LIVE_WARMUP_SECONDS, not
+# measured), offer the rate for LIVE_SECONDS, read the capturer's CPU time and the
+# interface's packet count, stop it (SIGTERM) and read its packet and drop counts.
+# bench/live/live-steps.mjs does the steps, prints the table and the verdict, and writes
+# bench/results/live-latest.json (gitignored).
+#
+# Environment:
+#   LIVE_RATES            offered connections/s, default 250,500,1000,1500,2000,3000,4000
+#                         (stops after the first rate the load generator cannot reach)
+#   LIVE_SECONDS          measured seconds per run, default 10
+#   LIVE_WARMUP_SECONDS   unmeasured traffic at 500/s first (the agent's JIT warms up), default 3
+#   LIVE_BUFFER_MIB       kernel buffer for both tools (agent SHAKEWATCH_AGENT_BUFFER_MIB,
+#                         tcpdump -B in KiB), default 32 (the agent's default)
+#   LIVE_TOOLS            default agent,tcpdump,tcpdump-immediate
+#   LIVE_LOAD_WORKERS     client processes, default 2; LIVE_SERVER_WORKERS default 1
+#   LIVE_CAPTURE_CPUS, LIVE_TRAFFIC_CPUS   taskset CPU lists (default: no pinning)
+#   LIVE_SKIP_BUILD=1, LIVE_STRICT=1 (exit 1 when the target is missed)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+NS_SRV=swlb-srv
+NS_CLI=swlb-cli
+IF_SRV=swlb-srv0
+IF_CLI=swlb-cli0
+IP_SRV=10.89.0.1
+IP_CLI=10.89.0.2
+PORT=8443
+
+log() { printf '[live] %s\n' "$*" >&2; }
+die() { printf '[live] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[[ ${EUID} -eq 0 ]] || die "must run as root (network namespaces, packet capture)"
+for tool in ip tcpdump node openssl ethtool sysctl; do
+  command -v "$tool" >/dev/null 2>&1 || die "missing tool: $tool (apt-get install -y iproute2 tcpdump openssl ethtool procps)"
+done
+if [[ -n "${LIVE_CAPTURE_CPUS:-}${LIVE_TRAFFIC_CPUS:-}" ]]; then
+  command -v taskset >/dev/null 2>&1 || die "LIVE_*_CPUS needs taskset (util-linux)"
+fi
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY || true
+
+if [[ "${LIVE_SKIP_BUILD:-0}" != 1 ]]; then
+  log "building (agent and the libpcap binding)"
+  npm run build --silent >/dev/null 2>&1 || die "npm run build failed"
+fi
+[[ -f dist/apps/agent/main.js ]] || die "dist/apps/agent/main.js missing: npm run build"
+[[ -f libs/pcap/build/Release/shakewatch_pcap.node || -n "${SHAKEWATCH_PCAP_ADDON:-}" ]] || die "libs/pcap addon missing: npm install (builds it) or npm run build"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/swlb-live.XXXXXX")"
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  ip netns del "$NS_CLI" 2>/dev/null || true
+  ip netns del "$NS_SRV" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Leftovers of an interrupted run (our own names only).
+ip netns del "$NS_CLI" 2>/dev/null || true
+ip netns del "$NS_SRV" 2>/dev/null || true
+
+log "namespaces $NS_SRV ($IP_SRV) <-> $NS_CLI ($IP_CLI), veth $IF_SRV <-> $IF_CLI"
+ip netns add "$NS_SRV"
+ip netns add "$NS_CLI"
+ip link add "$IF_SRV" netns "$NS_SRV" type veth peer name "$IF_CLI" netns "$NS_CLI"
+for pair in "$NS_SRV $IF_SRV $IP_SRV" "$NS_CLI $IF_CLI $IP_CLI"; do
+  set -- $pair
+  ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  ip netns exec "$1" sysctl -qw net.ipv4.ip_local_port_range="10000 65000" net.ipv4.tcp_tw_reuse=1 net.core.somaxconn=8192 net.ipv4.tcp_max_syn_backlog=8192
+  ip -n "$1" link set lo up
+  ip -n "$1" addr add "$3/24" dev "$2"
+  ip -n "$1" link set "$2" up
+  ip netns exec "$1" ethtool -K "$2" tso off gso off gro off >/dev/null 2>&1 || log "WARNING: could not turn offloads off on $2"
+done
+
+log "self-signed certificate (openssl, ECDSA P-256)"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -subj "/CN=live.shakewatch.test" -addext "subjectAltName=DNS:live.shakewatch.test" \
+  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+
+PIN_TRAFFIC=()
+[[ -n "${LIVE_TRAFFIC_CPUS:-}" ]] && PIN_TRAFFIC=(taskset -c "$LIVE_TRAFFIC_CPUS")
+ip netns exec "$NS_SRV" "${PIN_TRAFFIC[@]}" node bench/live/tls-server.mjs "$IP_SRV" "$PORT" "$WORK/key.pem" "$WORK/cert.pem" "${LIVE_SERVER_WORKERS:-1}" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 100); do grep -q 'server ready' "$WORK/server.log" && break; sleep 0.1; done
+grep -q 'server ready' "$WORK/server.log" || die "TLS server did not start: $(cat "$WORK/server.log")"
+
+META=$(node -e 'console.log(JSON.stringify({ namespaces: process.argv[1], serverWorkers: Number(process.argv[2]), offloads: "tso gso gro off", tls: "TLS 1.3 (Node defaults: X25519, TLS_AES_256_GCM_SHA384), ECDSA P-256 certificate, full handshakes, no resumption", loadAverageAtStart: require("os").loadavg()[0] }))' \
+  "$NS_SRV ($IP_SRV) <-> $NS_CLI ($IP_CLI)" "${LIVE_SERVER_WORKERS:-1}")
+
+LIVE_NS_SRV="$NS_SRV" LIVE_NS_CLI="$NS_CLI" LIVE_IF="$IF_SRV" LIVE_SERVER_IP="$IP_SRV" LIVE_PORT="$PORT" \
+  LIVE_TOOLS="${LIVE_TOOLS:-agent,tcpdump,tcpdump-immediate}" LIVE_META="$META" \
+  node bench/live/live-steps.mjs
