@@ -75,6 +75,12 @@ describe('run: configuration errors are listed at once', () => {
     expect(line).toMatch(/agentId/);
   });
 
+  it('accepts every documented flag (a flag the schema does not know would be an error)', () => {
+    const r = agent(['run', '--read', join(FIXTURES, 'tcp-refused.pcap'), '--buffer-mib', '8', '--snaplen', '1500', '--max-connections', '10', '--idle-timeout-seconds', '60', '--interval-seconds', '5', '--replay-speed', 'max', '--promiscuous', '--filter', 'tcp', '--agent-id', 'f', '--log-level', 'silent', '--print-metrics']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('reports unreadable or malformed config files and capture files in one line', () => {
     expect(agent(['run', '--read', 'x.pcap', '--config', join(tmp, 'none.yaml')]).stderr).toMatch(/^shakewatch: cannot read config file .*none\.yaml: no such file\n$/);
     const bad = join(tmp, 'bad.yaml');

@@ -46,10 +46,11 @@ program
   .option('--interval-seconds <s>', 'seconds between snapshots', number('--interval-seconds'))
   .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .action(async (opts: Record<string, unknown>) => {
-    const { interface: interfaces, ...rest } = opts;
+    // commander camel-cases --buffer-mib as bufferMib; the setting is bufferMiB.
+    const { interface: interfaces, bufferMib, ...rest } = opts;
     // Loaded on use: pino, prom-client, zod, yaml and libpcap cost ~70 ms that inspect never needs.
     const { runCommand } = await import('./run/run-command');
-    await runCommand({ ...rest, interfaces });
+    await runCommand({ ...rest, interfaces, bufferMiB: bufferMib });
   });
 
 program
