@@ -2,10 +2,18 @@ import { CaptureReader } from './capture/capture-reader';
 import type { RawPacket } from './capture/raw-packet';
 import type { CaptureError } from './errors';
 import { PacketDecoder, type PacketDecoderOptions } from './packet-decoder';
+import { tlsEvent } from './event/tls-event';
 import type { Connection } from './tcp/connection';
 import { ConnTracker, type ConnTrackerOptions } from './tcp/conn-tracker';
 
-export interface CaptureAnalyzerOptions extends ConnTrackerOptions, PacketDecoderOptions {}
+export interface CaptureAnalyzerOptions extends ConnTrackerOptions, PacketDecoderOptions {
+  /**
+   * Make each connection's TLS event part when its session is done and let the session go
+   * (unless a ladder is recorded): same events, far less kept alive. Off by default, since
+   * then `Connection.tls` is null after the handshake.
+   */
+  summarizeTlsEarly?: boolean;
+}
 
 export interface AnalyzerError {
   code: CaptureError['code'] | 'internal';
@@ -28,7 +36,8 @@ export class CaptureAnalyzer {
 
   constructor(onConnection: (c: Connection) => void, options: CaptureAnalyzerOptions = {}) {
     this.decoder = new PacketDecoder(options);
-    this.tracker = new ConnTracker(onConnection, options);
+    const early = options.summarizeTlsEarly === true && options.recordLadder !== true;
+    this.tracker = new ConnTracker(onConnection, early ? { ...options, onTlsDone: (c) => summarize(c, options.onTlsDone) } : options);
     this.reader = new CaptureReader((raw) => this.onPacket(raw));
   }
 
@@ -73,6 +82,12 @@ export class CaptureAnalyzer {
     this.tcpPackets++;
     this.tracker.packet(p);
   }
+}
+
+function summarize(c: Connection, next: ((c: Connection) => void) | undefined): void {
+  next?.(c);
+  c.tlsSummary = tlsEvent(c.tls);
+  c.tls = null;
 }
 
 function internal(e: unknown, offset: number): AnalyzerError {

@@ -56,7 +56,7 @@ export function connectionEvent(c: Connection): ConnectionEvent {
     network: { type: c.ipVersion === 4 ? 'ipv4' : 'ipv6', transport: 'tcp' },
     tcp,
   };
-  const tls = tlsEvent(c.tls);
+  const tls = c.tlsSummary ?? tlsEvent(c.tls);
   if (tls) event.tls = tls;
   return event;
 }

@@ -1,3 +1,4 @@
+import type { TlsEvent } from '../event/tls-event';
 import type { TlsSession } from '../tls/tls-session';
 import { ZeekHistory } from './history';
 import type { StreamReassembler } from './stream-reassembler';
@@ -114,6 +115,12 @@ export class Connection implements EndpointPair {
   reassembly: [StreamReassembler, StreamReassembler] | null = null;
   /** The TLS session needs no more bytes (or TLS analysis is off for this connection). */
   tlsDone = false;
+  /**
+   * The event's `tls` part, made as soon as the session is done when the analyzer is
+   * asked to summarize early: the session's parsed hellos then die young instead of
+   * being carried (and copied by the garbage collector) for the connection's life.
+   */
+  tlsSummary: TlsEvent | undefined = undefined;
 
   anomalies: Partial<Record<AnomalyCode, number>> = {};
   ladder: LadderStep[] | null = null;
