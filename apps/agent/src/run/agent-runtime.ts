@@ -21,7 +21,10 @@ export class AgentRuntime {
       maxConnections: config.maxConnections,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
       onHandshake: (c) => this.metrics.handshake(c),
-      onTlsDone: (c) => c.tls && this.metrics.tls(c.tls),
+      onTlsDone: (c) => {
+        if (c.tls) this.metrics.tls(c.tls);
+        c.tls = null; // counted: let the parsed hellos die young
+      },
     });
   }
 
