@@ -117,3 +117,43 @@ describe('fuzz: PacketDecoder', () => {
     );
   });
 });
+
+describe('fuzz: malformed TLS never disturbs TCP accounting', () => {
+  // Mutate only TCP payload bytes of the recorded TLS captures: whatever the TLS parser
+  // makes of them, the TCP part of every event must equal the analysis with TLS off.
+  const tcpPart = (bytes: Uint8Array, tls: boolean): string[] => {
+    const out: string[] = [];
+    const a = new CaptureAnalyzer((c) => {
+      const e = connectionEvent(c);
+      out.push(JSON.stringify([e.source, e.destination, e.tcp, e.event]));
+    }, { tls });
+    a.push(bytes);
+    a.end();
+    return out;
+  };
+  const payloadOffsets = (bytes: Uint8Array): number[] => {
+    const offsets: number[] = [];
+    const d = new PacketDecoder();
+    let fileOffset = 24; // pcap: global header, then 16-byte record headers
+    for (const p of readCapture(bytes).packets) {
+      const t = d.decode({ ...p, data: p.data });
+      if (t !== null) for (let i = 0; i < t.payloadCaptured; i++) offsets.push(fileOffset + 16 + t.payloadOffset + i);
+      fileOffset += 16 + p.data.length;
+    }
+    return offsets;
+  };
+
+  it.each(['tls-basic.pcap', 'tls-tiny-mtu.pcap', 'tls-hrr.pcap', 'tls-alerts.pcap'])('%s', (name) => {
+    const bytes = fixture(name);
+    const offsets = payloadOffsets(bytes);
+    expect(offsets.length).toBeGreaterThan(1000);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...offsets), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 60 }), (edits) => {
+        const m = bytes.slice();
+        for (const [at, v] of edits) m[at] = v;
+        expect(tcpPart(m, true)).toEqual(tcpPart(m, false));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
