@@ -28,3 +28,19 @@ describe('CaptureAnalyzer summarizeTlsEarly', () => {
     },
   );
 });
+
+describe('ConnTracker reuseConnections', () => {
+  const run = (name: string, reuseConnections: boolean, maxConnections?: number): string[] => {
+    const json: string[] = [];
+    const a = new CaptureAnalyzer((c) => json.push(JSON.stringify(connectionEvent(c))), { reuseConnections, maxConnections, summarizeTlsEarly: true });
+    a.push(fixture(name));
+    a.end();
+    return json;
+  };
+
+  it.each(['tcp-mixed.pcapng', 'tls-resumption.pcap', 'tls-alerts.pcap', 'tcp-normal-close.pcap', 'tls-hrr.pcap'])('%s: reused objects give the same events as new ones', (name) => {
+    expect(run(name, true)).toEqual(run(name, false));
+    // a table of one connection forces every new connection onto a reused object
+    expect(run(name, true, 1)).toEqual(run(name, false, 1));
+  });
+});

@@ -34,7 +34,7 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
         out.line('');
       }
     : (c: Connection) => out.line(JSON.stringify(connectionEvent(c)));
-  const analyzer = new CaptureAnalyzer(print, { recordLadder: text, summarizeTlsEarly: !text });
+  const analyzer = new CaptureAnalyzer(print, { recordLadder: text, summarizeTlsEarly: !text, reuseConnections: true });
 
   const showProgress = options.progress ?? (process.stderr.isTTY === true && size >= PROGRESS_MIN_BYTES);
   const bar = showProgress

@@ -20,6 +20,7 @@ export class AgentRuntime {
     this.tracker = new ConnTracker((c) => this.ended(c), {
       maxConnections: config.maxConnections,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
+      reuseConnections: true, // ended() keeps nothing of a connection
       onHandshake: (c) => this.metrics.handshake(c),
       onTlsDone: (c) => {
         if (c.tls) this.metrics.tls(c.tls);

@@ -35,7 +35,15 @@ export interface ConnTrackerOptions {
    */
   onHandshake?: (c: Connection) => void;
   onTlsDone?: (c: Connection) => void;
+  /**
+   * Reuse ended Connection objects for new connections. Only for callers that keep no
+   * reference to a connection after `onEnd` returns (inspect's printers, the agent).
+   */
+  reuseConnections?: boolean;
 }
+
+/** Ended connections kept for reuse at most. */
+const POOL_CAP = 4096;
 
 export interface ConnTrackerStats {
   packets: number;
@@ -73,6 +81,7 @@ export class ConnTracker {
   private readonly maxLadderSteps: number;
   private readonly tls: boolean;
   private readonly onHandshake: ((c: Connection) => void) | undefined;
+  private readonly pool: Connection[] | null;
   private readonly onTlsDone: ((c: Connection) => void) | undefined;
 
   constructor(private readonly onEnd: (c: Connection) => void, options: ConnTrackerOptions = {}) {
@@ -83,6 +92,7 @@ export class ConnTracker {
     this.maxLadderSteps = options.maxLadderSteps ?? 10_000;
     this.tls = options.tls ?? true;
     this.onHandshake = options.onHandshake;
+    this.pool = options.reuseConnections ? [] : null;
     this.onTlsDone = options.onTlsDone;
   }
 
@@ -177,9 +187,11 @@ export class ConnTracker {
       flip = (srcServer && !dstServer) || (srcServer && dstServer && p.srcPort < p.dstPort);
       role = srcServer || dstServer ? 'port-heuristic' : 'first-packet';
     }
-    const c = flip
-      ? new Connection(this.nextId++, p.ipVersion, dst, p.dstPort, src, p.srcPort, hash)
-      : new Connection(this.nextId++, p.ipVersion, src, p.srcPort, dst, p.dstPort, hash);
+    const [client, clientPort, server, serverPort] = flip ? [dst, p.dstPort, src, p.srcPort] : [src, p.srcPort, dst, p.dstPort];
+    const reused = this.pool?.pop();
+    const c = reused ?? new Connection(this.nextId, p.ipVersion, client, clientPort, server, serverPort, hash);
+    if (reused) reused.reuse(this.nextId, p.ipVersion, client, clientPort, server, serverPort, hash);
+    this.nextId++;
     c.roleSource = role;
     if (flip) c.zeekHistory.flip();
     c.firstSec = p.tsSec;
@@ -212,6 +224,7 @@ export class ConnTracker {
     this.stats.active--;
     this.stats.connectionsEnded++;
     this.onEnd(c);
+    if (this.pool !== null && this.pool.length < POOL_CAP) this.pool.push(c);
   }
 
   /**

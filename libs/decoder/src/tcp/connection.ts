@@ -48,13 +48,13 @@ export interface LadderStep {
 /** Everything the tracker knows about one TCP connection. Plain data; the tracker mutates it. */
 export class Connection implements EndpointPair {
   // Identity
-  readonly id: number;
-  readonly ipVersion: 4 | 6;
+  id: number;
+  ipVersion: 4 | 6;
   /** [client, server] address bytes (copied once, at creation). */
-  readonly addr: [Uint8Array, Uint8Array];
-  readonly port: [number, number];
+  addr: [Uint8Array, Uint8Array];
+  port: [number, number];
   roleSource: RoleSource = 'first-packet';
-  readonly hash: number;
+  hash: number;
 
   // Time
   firstSec = 0;
@@ -139,6 +139,26 @@ export class Connection implements EndpointPair {
     this.hash = hash;
   }
 
+  /**
+   * Make an ended connection new again, for another 4-tuple (ConnTracker's
+   * `reuseConnections`): every field back to a fresh connection's value, keeping the
+   * small objects it owns. Reused objects are long-lived, so the garbage collector no
+   * longer promotes and later sweeps one set of them per connection.
+   */
+  reuse(id: number, ipVersion: 4 | 6, client: Uint8Array, clientPort: number, server: Uint8Array, serverPort: number, hash: number): void {
+    const { ep, state, prevState, zeekHistory, addr, port } = this;
+    Object.assign(this, fresh());
+    ep[0].reset();
+    ep[1].reset();
+    state[0] = state[1] = prevState[0] = prevState[1] = EndpointState.Inactive;
+    zeekHistory.reset();
+    addr[0] = client;
+    addr[1] = server;
+    port[0] = clientPort;
+    port[1] = serverPort;
+    Object.assign(this, { ep, state, prevState, zeekHistory, addr, port, id, ipVersion, hash, anomalies: {} });
+  }
+
   get established(): boolean {
     return this.state[CLIENT] === EndpointState.Established || this.state[SERVER] === EndpointState.Established;
   }
@@ -177,4 +197,10 @@ export class Connection implements EndpointPair {
   count(code: AnomalyCode): void {
     this.anomalies[code] = (this.anomalies[code] ?? 0) + 1;
   }
+}
+
+let template: Connection | null = null;
+/** A fresh connection's field values (its object-valued fields are replaced by reuse()). */
+function fresh(): Connection {
+  return (template ??= new Connection(-1, 4, new Uint8Array(4), 0, new Uint8Array(4), 0, 0));
 }

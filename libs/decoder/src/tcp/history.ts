@@ -26,6 +26,14 @@ export class ZeekHistory {
   /** Scaled letters (T, W, G, C): count and next threshold per letter and side. */
   private scaled: number[] | null = null;
 
+  /** Back to an empty history (connection reuse). */
+  reset(): void {
+    this.text = '';
+    this.seen = 0;
+    this.last.fill(-1);
+    this.scaled = null;
+  }
+
   /** Letters for one packet from `side` (0 = originator: upper case). */
   packet(side: 0 | 1, flags: number, payloadLength: number, relSeq: number): void {
     const syn = flags & TcpFlag.SYN ? 1 : 0;

@@ -21,4 +21,9 @@ export class TcpEndpoint {
   /** Highest ack this side's data received from the peer (raw), for Zeek's endpoint size. */
   ackedUpTo = 0;
   hasAcked = false;
+
+  reset(): void {
+    this.packets = this.payloadBytes = this.base = this.seqEnd = this.finCount = this.finSeq = this.rstCount = this.ackedUpTo = 0;
+    this.hasBase = this.hasSeqEnd = this.finAcked = this.hasAcked = false;
+  }
 }
