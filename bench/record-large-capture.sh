@@ -60,28 +60,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Leftovers of an interrupted run (our own names only).
-ip netns del "$NS_CLI" 2>/dev/null || true
-ip netns del "$NS_SRV" 2>/dev/null || true
-
+# shellcheck source=lib-netns.sh
+source "$BENCH_DIR/lib-netns.sh"
 log "namespaces $NS_SRV ($IP_SRV) <-> $NS_CLI ($IP_CLI)"
-ip netns add "$NS_SRV"
-ip netns add "$NS_CLI"
-ip link add "$IF_SRV" netns "$NS_SRV" type veth peer name "$IF_CLI" netns "$NS_CLI"
-for pair in "$NS_SRV $IF_SRV $IP_SRV" "$NS_CLI $IF_CLI $IP_CLI"; do
-  set -- $pair
-  ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-  ip netns exec "$1" sysctl -qw net.ipv4.ip_local_port_range="10000 65000" net.ipv4.tcp_tw_reuse=1 net.core.somaxconn=4096 net.ipv4.tcp_max_syn_backlog=4096
-  ip -n "$1" link set lo up
-  ip -n "$1" addr add "$3/24" dev "$2"
-  ip -n "$1" link set "$2" up
-  ip netns exec "$1" ethtool -K "$2" tso off gso off gro off >/dev/null 2>&1 || log "WARNING: could not turn offloads off on $2"
-done
+bench_netns_up 4096
 
-log "self-signed certificate (openssl, ECDSA P-256)"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
-  -subj "/CN=bench.shakewatch.test" -addext "subjectAltName=DNS:bench.shakewatch.test" \
-  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+bench_certificate "$WORK" bench.shakewatch.test 30
 
 ip netns exec "$NS_SRV" node "$BENCH_DIR/traffic/servers.mjs" "$IP_SRV" "$WORK/key.pem" "$WORK/cert.pem" >"$WORK/servers.log" 2>&1 &
 PIDS+=($!)
