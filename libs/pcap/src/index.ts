@@ -12,7 +12,7 @@
 //   capture.stats(); // { received, dropped, interfaceDropped }
 //   capture.close();
 import { PcapError, translateError, type PcapErrorCode } from './errors';
-import { loadBinding, type NativeCapture, type NativeStats } from './native';
+import { loadBinding, type NativeBatchArrays, type NativeCapture, type NativeStats } from './native';
 
 export { PcapError, type PcapErrorCode };
 
@@ -59,16 +59,8 @@ export interface OpenLiveOptions {
  * `data[offsets[i] .. offsets[i] + capturedLengths[i])`. The buffer and the arrays are
  * reused for the next batch: they are valid only during the callback (copy what you keep).
  */
-export interface PacketBatch {
+export interface PacketBatch extends NativeBatchArrays {
   count: number;
-  data: Buffer;
-  offsets: Uint32Array;
-  capturedLengths: Uint32Array;
-  originalLengths: Uint32Array;
-  /** Whole seconds since the epoch. */
-  timestampSeconds: Float64Array;
-  /** Nanoseconds within the second (multiples of 1000 when timestampPrecision is 'micro'). */
-  timestampNanoseconds: Uint32Array;
 }
 
 export interface CaptureStats {

@@ -30,12 +30,15 @@ export interface NativeOpenOptions {
   filter?: string;
 }
 
+/** The reused buffer and per-packet arrays the addon fills (PacketBatch adds the count). */
 export interface NativeBatchArrays {
   data: Buffer;
   offsets: Uint32Array;
   capturedLengths: Uint32Array;
   originalLengths: Uint32Array;
+  /** Whole seconds since the epoch. */
   timestampSeconds: Float64Array;
+  /** Nanoseconds within the second (multiples of 1000 when timestampPrecision is 'micro'). */
   timestampNanoseconds: Uint32Array;
 }
 
