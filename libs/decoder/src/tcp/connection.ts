@@ -70,8 +70,6 @@ export class Connection implements EndpointPair {
   synAckCount = 0;
   synSeq = 0;
   synAckSeq = 0;
-  firstSynSec = -1;
-  firstSynNsec = 0;
   /**
    * Most recent pure SYN, from either side (Wireshark's ts_mru_syn): iRTT is measured
    * from it. Its sender is the handshake's initiator: the client, except in a
@@ -81,15 +79,11 @@ export class Connection implements EndpointPair {
   mruSynNsec = 0;
   mruSynSide: Side | -1 = -1;
   mruSynSeq = 0;
-  synAckSec = -1;
-  synAckNsec = 0;
   /** The most recent SYN-ACK and its sender (server_seconds, client_seconds). */
   mruSynAckSec = -1;
   mruSynAckNsec = 0;
   mruSynAckSide: Side | -1 = -1;
   mruSynAckSeq = 0;
-  ackSec = -1;
-  ackNsec = 0;
   handshakeDone = false;
   /** Nanosecond spans of the handshake, -1 when not seen. */
   serverNs = -1;
@@ -157,10 +151,6 @@ export class Connection implements EndpointPair {
     port[0] = clientPort;
     port[1] = serverPort;
     Object.assign(this, { ep, state, prevState, zeekHistory, addr, port, id, ipVersion, hash, anomalies: {} });
-  }
-
-  get established(): boolean {
-    return this.state[CLIENT] === EndpointState.Established || this.state[SERVER] === EndpointState.Established;
   }
 
   get finished(): boolean {

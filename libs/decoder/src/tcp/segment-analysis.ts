@@ -50,8 +50,6 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
       c.synCount++;
       if (c.synCount === 1) {
         c.synSeq = p.seq;
-        c.firstSynSec = p.tsSec;
-        c.firstSynNsec = p.tsNsec;
       } else if (p.seq === c.synSeq) {
         flag(c, notes, 'syn_retransmission', 'SYN retransmitted (same ISN)');
       }
@@ -66,10 +64,6 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
   } else if (syn && ack) {
     c.synAckCount++;
     if (c.synAckCount === 1) c.synAckSeq = p.seq;
-    if (c.synAckSec < 0) {
-      c.synAckSec = p.tsSec;
-      c.synAckNsec = p.tsNsec;
-    }
     if (c.mruSynSide === peer) {
       if (p.ack === seqAdd(c.mruSynSeq, 1)) notes?.push('ack = SYN seq + 1 ✓');
       else flag(c, notes, 'synack_ack_mismatch', `ack ${seqRelative(p.ack, c.mruSynSeq)} is not SYN seq + 1`);
@@ -86,8 +80,6 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     const synAcked = c.mruSynAckSide === peer;
     if (synAcked || p.seq === seqAdd(c.mruSynSeq, 1)) {
       c.handshakeDone = true;
-      c.ackSec = p.tsSec;
-      c.ackNsec = p.tsNsec;
       c.rttNs = nsBetween(c.mruSynSec, c.mruSynNsec, p.tsSec, p.tsNsec);
       if (synAcked) {
         c.clientNs = nsBetween(c.mruSynAckSec, c.mruSynAckNsec, p.tsSec, p.tsNsec);
