@@ -3,6 +3,7 @@ import { CaptureAnalyzer } from './capture-analyzer';
 import { connectionEvent } from './event/connection-event';
 import { LinkType } from './link/link-types';
 import { PacketDecoder } from './packet-decoder';
+import { rawFrame } from './capture/raw-packet';
 import { writePcap } from './testing/capture-writer';
 import { fixture, readCapture } from './testing/fixtures';
 
@@ -89,7 +90,7 @@ describe('fuzz: PacketDecoder', () => {
     const d = new PacketDecoder();
     fc.assert(
       fc.property(fc.constantFrom(...links), fc.uint8Array({ maxLength: 300 }), (linkType, data) => {
-        d.decode({ frame: 1, linkType, interfaceId: 0, tsSec: 0, tsNsec: 0, data, origLen: data.length });
+        d.decode(rawFrame(data, { linkType }));
       }),
       { numRuns: 3000 },
     );
@@ -99,7 +100,7 @@ describe('fuzz: PacketDecoder', () => {
     const d = new PacketDecoder();
     for (const frame of realFrames.slice(0, 60)) {
       for (let cut = 0; cut <= frame.length; cut++) {
-        const p = d.decode({ frame: 1, linkType: 1, interfaceId: 0, tsSec: 0, tsNsec: 0, data: frame.subarray(0, cut), origLen: frame.length });
+        const p = d.decode(rawFrame(frame.subarray(0, cut), { origLen: frame.length }));
         if (p !== null) expect(p.payloadOffset + p.payloadCaptured).toBeLessThanOrEqual(cut);
       }
     }
@@ -107,7 +108,7 @@ describe('fuzz: PacketDecoder', () => {
       fc.property(fc.constantFrom(...realFrames), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), (frame, edits) => {
         const m = frame.slice();
         for (const [at, v] of edits) m[at % m.length] = v;
-        const p = d.decode({ frame: 1, linkType: 1, interfaceId: 0, tsSec: 0, tsNsec: 0, data: m, origLen: m.length });
+        const p = d.decode(rawFrame(m));
         if (p !== null) {
           expect(p.payloadOffset + p.payloadCaptured).toBeLessThanOrEqual(m.length);
           expect(p.payloadCaptured).toBeGreaterThanOrEqual(0);
@@ -136,7 +137,7 @@ describe('fuzz: malformed TLS never disturbs TCP accounting', () => {
     const d = new PacketDecoder();
     let fileOffset = 24; // pcap: global header, then 16-byte record headers
     for (const p of readCapture(bytes).packets) {
-      const t = d.decode({ ...p, data: p.data });
+      const t = d.decode(p);
       if (t !== null) for (let i = 0; i < t.payloadCaptured; i++) offsets.push(fileOffset + 16 + t.payloadOffset + i);
       fileOffset += 16 + p.data.length;
     }

@@ -1,6 +1,6 @@
 // Public API of the pure decoding library: no I/O, no frameworks.
 export { CaptureReader, type CaptureFormatName } from './capture/capture-reader';
-export { newRawPacket, nsBetween, type RawPacket } from './capture/raw-packet';
+export { frameBytes, newRawPacket, nsBetween, rawFrame, type RawPacket } from './capture/raw-packet';
 export { PcapFormat, PCAP_MAX_RECORD_BYTES } from './capture/pcap-format';
 export { PcapngFormat, PCAPNG_MAX_BLOCK_BYTES } from './capture/pcapng-format';
 export { PacketDecoder, type PacketDecoderOptions } from './packet-decoder';

@@ -1,5 +1,6 @@
 import { formatIp } from './address';
 import { PacketDecoder } from './packet-decoder';
+import { rawFrame } from './capture/raw-packet';
 import { LinkType } from './link/link-types';
 import { fixture, readCapture } from './testing/fixtures';
 import { TcpFlag } from './transport/tcp-flags';
@@ -11,7 +12,7 @@ const ipPacket = synFrame.subarray(14);
 
 function decode(linkType: number, data: Uint8Array) {
   const d = new PacketDecoder();
-  const p = d.decode({ frame: 1, linkType, interfaceId: 0, tsSec: 0, tsNsec: 0, data, origLen: data.length });
+  const p = d.decode(rawFrame(data, { linkType }));
   return { p, d };
 }
 

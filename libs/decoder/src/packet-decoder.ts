@@ -71,9 +71,9 @@ export class PacketDecoder {
     p.tsSec = raw.tsSec;
     p.tsNsec = raw.tsNsec;
     p.frame = raw.frame;
-    p.frameCut = b.length < raw.origLen;
-    c.offset = 0;
-    c.end = b.length;
+    p.frameCut = raw.caplen < raw.origLen;
+    c.offset = raw.offset;
+    c.end = raw.offset + raw.caplen;
     c.depth = 0;
     c.skip = null;
     this.startLink(raw.linkType, b, c);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CaptureReader, nsBetween, type RawPacket } from '@shakewatch/decoder';
+import { CaptureReader, frameBytes, nsBetween, type RawPacket } from '@shakewatch/decoder';
 import { CliError, describeFileError } from '../cli/cli-error';
 import { readChunks } from '../io/read-chunks';
 import type { CaptureCounters, PacketSource } from './packet-source';
@@ -25,7 +25,7 @@ export class FileSource implements PacketSource {
         this.received++;
         onPacket(p);
       } else {
-        queue.push({ ...p, data: p.data.slice() });
+        queue.push({ ...p, data: frameBytes(p).slice(), offset: 0 });
       }
     });
     try {

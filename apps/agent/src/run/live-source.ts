@@ -66,7 +66,9 @@ export class LiveSource implements PacketSource {
           raw.tsSec = b.timestampSeconds[i];
           raw.tsNsec = b.timestampNanoseconds[i];
           raw.origLen = b.originalLengths[i];
-          raw.data = b.data.subarray(b.offsets[i], b.offsets[i] + b.capturedLengths[i]);
+          raw.data = b.data;
+          raw.offset = b.offsets[i];
+          raw.caplen = b.capturedLengths[i];
           onPacket(raw);
         }
       });

@@ -1,5 +1,6 @@
 import { writePcap } from '../testing/capture-writer';
 import { CaptureReader } from './capture-reader';
+import { frameBytes } from './raw-packet';
 import { fixture, readCapture } from '../testing/fixtures';
 
 // Fixtures: test/fixtures/captures, recorded by test/fixtures/record-fixtures.sh (see MANIFEST.md there).
@@ -49,7 +50,7 @@ describe('pcap reader', () => {
     const whole = readCapture(nano).packets;
     for (const size of [7, 64, 100, 333]) {
       const packets: Uint8Array[] = [];
-      const reader = new CaptureReader((p) => packets.push(p.data.slice()));
+      const reader = new CaptureReader((p) => packets.push(frameBytes(p).slice()));
       const buf = new Uint8Array(size);
       for (let o = 0; o < nano.length; o += size) {
         const n = Math.min(size, nano.length - o);

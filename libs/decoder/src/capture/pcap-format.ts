@@ -35,7 +35,7 @@ export class PcapFormat {
     const u32 = this.littleEndian ? u32le : u32be;
     const rhLen = this.recordHeader;
     for (;;) {
-      // Fast path: header and data inside one chunk are read in place (one view per packet).
+      // Fast path: header and data inside one chunk are read in place (no view at all).
       const chunk = q.firstChunk;
       if (chunk !== null) {
         const h = q.firstOffset;
@@ -50,7 +50,9 @@ export class PcapFormat {
             out.tsSec = u32(chunk, h);
             out.tsNsec = this.nanos ? frac : frac * 1000;
             out.origLen = u32(chunk, h + 12);
-            out.data = chunk.subarray(h + rhLen, h + rhLen + caplen);
+            out.data = chunk;
+            out.offset = h + rhLen;
+            out.caplen = caplen;
             q.skip(rhLen + caplen);
             emit(out);
             continue;
@@ -77,7 +79,9 @@ export class PcapFormat {
       out.tsSec = tsSec;
       out.tsNsec = this.nanos ? frac : frac * 1000;
       out.origLen = u32(rec, 12);
-      out.data = rec.subarray(this.recordHeader);
+      out.data = rec;
+      out.offset = this.recordHeader;
+      out.caplen = caplen;
       q.skip(this.recordHeader + caplen);
       emit(out);
     }

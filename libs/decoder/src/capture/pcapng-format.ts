@@ -91,7 +91,7 @@ export class PcapngFormat {
         const ifId = type === EPB ? u32(b, 8) : (this.le ? u16le : u16be)(b, 8);
         const caplen = u32(b, 20);
         if (28 + caplen > total - 4) return { code: 'capture.bad_block', offset, message: `pcapng packet block at offset ${offset}: captured length ${caplen} overruns the block` };
-        return this.emitPacket(ifId, u32(b, 12), u32(b, 16), b.subarray(28, 28 + caplen), u32(b, 24), offset, out, emit);
+        return this.emitPacket(ifId, u32(b, 12), u32(b, 16), b, 28, caplen, u32(b, 24), offset, out, emit);
       }
       case SPB: {
         if (total < 16) return { code: 'capture.bad_block', offset, message: `pcapng simple packet block at offset ${offset} is too short` };
@@ -101,7 +101,7 @@ export class PcapngFormat {
         let caplen = Math.min(origLen, total - 16);
         if (iface.snaplen > 0) caplen = Math.min(caplen, iface.snaplen);
         // SPBs carry no timestamp: they get time zero, as in Wireshark.
-        return this.emitPacket(0, 0, 0, b.subarray(12, 12 + caplen), origLen, offset, out, emit);
+        return this.emitPacket(0, 0, 0, b, 12, caplen, origLen, offset, out, emit);
       }
       default:
         return null; // NRB, ISB, DSB, custom and unknown blocks: skipped
@@ -133,7 +133,7 @@ export class PcapngFormat {
     return null;
   }
 
-  private emitPacket(ifId: number, high: number, low: number, data: Uint8Array, origLen: number, offset: number, out: RawPacket, emit: (p: RawPacket) => void): CaptureError | null {
+  private emitPacket(ifId: number, high: number, low: number, block: Uint8Array, start: number, caplen: number, origLen: number, offset: number, out: RawPacket, emit: (p: RawPacket) => void): CaptureError | null {
     const iface = this.interfaces[ifId];
     if (iface === undefined) return this.noInterface(ifId, offset);
     splitTimestamp(high, low, iface.res, this.ts);
@@ -142,7 +142,9 @@ export class PcapngFormat {
     out.interfaceId = ifId;
     out.tsSec = this.ts[0] + iface.offsetSec;
     out.tsNsec = this.ts[1];
-    out.data = data;
+    out.data = block;
+    out.offset = start;
+    out.caplen = caplen;
     out.origLen = origLen;
     emit(out);
     return null;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaptureReader } from '../capture/capture-reader';
-import type { RawPacket } from '../capture/raw-packet';
+import { frameBytes, type RawPacket } from '../capture/raw-packet';
 import type { CaptureError } from '../errors';
 import { CaptureAnalyzer, type CaptureAnalyzerOptions } from '../capture-analyzer';
 import type { Connection } from '../tcp/connection';
@@ -14,14 +14,15 @@ export function fixture(name: string): Uint8Array {
 }
 
 export interface ReadResult {
-  packets: { frame: number; linkType: number; interfaceId: number; tsSec: number; tsNsec: number; data: Uint8Array; origLen: number }[];
+  /** Each packet's frame copied into its own bytes (`offset` 0). */
+  packets: RawPacket[];
   error: CaptureError | null;
 }
 
 /** Read a whole capture held in memory, pushing it in chunks of `chunk` bytes. */
 export function readCapture(bytes: Uint8Array, chunk = bytes.length || 1): ReadResult {
   const packets: ReadResult['packets'] = [];
-  const reader = new CaptureReader((p: RawPacket) => packets.push({ ...p, data: p.data.slice() }));
+  const reader = new CaptureReader((p: RawPacket) => packets.push({ ...p, data: frameBytes(p).slice(), offset: 0 }));
   for (let o = 0; o < bytes.length; o += chunk) if (!reader.push(bytes.subarray(o, o + chunk))) break;
   return { packets, error: reader.end() };
 }
