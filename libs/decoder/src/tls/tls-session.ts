@@ -44,8 +44,9 @@ export interface TlsAlert {
 }
 
 interface Direction {
-  records: RecordStream;
-  handshakes: HandshakeAssembler;
+  /** Made when this side turns out to speak TLS: most connections never need them. */
+  records: RecordStream | null;
+  handshakes: HandshakeAssembler | null;
   /** This side sent ChangeCipherSpec (TLS <= 1.2): its later handshake records are encrypted. */
   ccs: boolean;
   /** An encrypted handshake record after CCS (Finished), or a TLS 1.3 encrypted flight. */
@@ -97,7 +98,7 @@ export class TlsSession {
 
   constructor(recordMessages: boolean) {
     this.messages = recordMessages ? [] : null;
-    this.dirs = [this.direction(0), this.direction(1)];
+    this.dirs = [this.direction(), this.direction()];
   }
 
   get helloRetryRequest(): boolean {
@@ -154,8 +155,7 @@ export class TlsSession {
     }
     d.early = null;
     if (looksLikeTlsRecord(b) || (side === 0 ? looksLikeSslv2Hello(b) : looksLikeSslv2ServerHello(b))) {
-      d.mode = 'tls';
-      d.records.push(b);
+      this.startTls(side).push(b);
       return;
     }
     d.mode = 'plaintext';
@@ -170,7 +170,7 @@ export class TlsSession {
     if (d.mode === 'plaintext') {
       // STARTTLS and friends: TLS begins at the start of a later segment.
       if (d.plaintextScanned > 0 && looksLikeTlsRecord(bytes) && bytes[0] === ContentType.HANDSHAKE) {
-        d.mode = 'tls';
+        this.startTls(side);
         this.upgradedFrom ??= guessPlaintextProtocol(this.plaintextPrefix);
       } else {
         if (this.plaintextPrefix.length < 16) this.plaintextPrefix += String.fromCharCode(...bytes.subarray(0, 16));
@@ -185,7 +185,7 @@ export class TlsSession {
         return;
       }
     }
-    if (d.mode === 'tls') d.records.push(bytes);
+    if (d.records !== null && d.mode === 'tls') d.records.push(bytes);
   }
 
   /** Bytes of one side were never captured: its record stream cannot be trusted any more. */
@@ -197,23 +197,28 @@ export class TlsSession {
   /** Stop reading one side; with both sides off there is nothing left to buffer. */
   private off(side: TlsSide): void {
     this.dirs[side].mode = 'off';
-    this.dirs[side].records.broken = true;
+    const records = this.dirs[side].records;
+    if (records !== null) records.broken = true;
     if (this.dirs[0].mode === 'off' && this.dirs[1].mode === 'off') this.done = true;
   }
 
-  private direction(side: TlsSide): Direction {
-    return {
-      records: new RecordStream({
-        record: (type, _version, body) => this.record(side, type, body),
-        sslv2: (body) => this.sslv2(side, body),
-        malformed: () => this.fail(side),
-      }),
-      handshakes: new HandshakeAssembler({
-        message: (type, body) => this.handshake(side, type, body),
-        oversized: (type) => this.note(side, 'handshake', type),
-      }, MAX_HANDSHAKE_MESSAGE),
-      ccs: false, finished: false, appData: false, plaintextScanned: 0, mode: 'detect', early: null,
-    };
+  private direction(): Direction {
+    return { records: null, handshakes: null, ccs: false, finished: false, appData: false, plaintextScanned: 0, mode: 'detect', early: null };
+  }
+
+  /** This side speaks TLS from here: its record stream and handshake assembler. */
+  private startTls(side: TlsSide): RecordStream {
+    const d = this.dirs[side];
+    d.mode = 'tls';
+    d.handshakes ??= new HandshakeAssembler({
+      message: (type, body) => this.handshake(side, type, body),
+      oversized: (type) => this.note(side, 'handshake', type),
+    }, MAX_HANDSHAKE_MESSAGE);
+    return (d.records ??= new RecordStream({
+      record: (type, _version, body) => this.record(side, type, body),
+      sslv2: (body) => this.sslv2(side, body),
+      malformed: () => this.fail(side),
+    }));
   }
 
   private record(side: TlsSide, type: number, body: Uint8Array): void {
@@ -225,7 +230,7 @@ export class TlsSession {
           this.note(side, 'encrypted_handshake');
           this.checkEstablished();
         } else {
-          d.handshakes.push(body);
+          d.handshakes?.push(body);
         }
         return;
       case ContentType.CHANGE_CIPHER_SPEC:
