@@ -173,7 +173,7 @@ export class TlsSession {
         this.startTls(side);
         this.upgradedFrom ??= guessPlaintextProtocol(this.plaintextPrefix);
       } else {
-        if (this.plaintextPrefix.length < 16) this.plaintextPrefix += String.fromCharCode(...bytes.subarray(0, 16));
+        if (this.plaintextPrefix.length < 16) this.plaintextPrefix += latin1Prefix(bytes, 16);
         d.plaintextScanned += bytes.length;
         if (HTTP_START.test(this.plaintextPrefix)) {
           // HTTP/1 never upgrades to TLS in-band: stop scanning both sides at once.
@@ -398,4 +398,11 @@ function guessPlaintextProtocol(prefix: string): string {
   if (/^<\?xml|^<stream/i.test(prefix)) return 'xmpp';
   if (prefix.charCodeAt(0) === 0 && prefix.length >= 8) return 'binary';
   return 'unknown';
+}
+
+/** The first `n` bytes as Latin-1 text (a loop: spreading a view into fromCharCode allocates an iterator). */
+function latin1Prefix(bytes: Uint8Array, n: number): string {
+  let text = '';
+  for (let i = 0; i < n && i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+  return text;
 }
