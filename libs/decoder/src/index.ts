@@ -28,3 +28,4 @@ export { namedGroupName } from './tls/tables/named-groups';
 export { alertDescriptionName, alertLevelName } from './tls/tables/alert-descriptions';
 export { handshakeTypeName } from './tls/tables/handshake-types';
 export { versionName, ecsTlsVersion } from './tls/tables/versions';
+export { connectionEventJson } from './event/connection-event-json';

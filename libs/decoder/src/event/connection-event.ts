@@ -63,12 +63,22 @@ export function connectionEvent(c: Connection): ConnectionEvent {
 
 /** ISO 8601 with nanoseconds, UTC: 2024-01-02T03:04:05.123456789Z. */
 export function isoTimestamp(sec: number, nsec: number): string {
-  if (sec !== lastSec) {
-    // Connections come in bursts within a second: format the date part once per second.
-    lastPrefix = new Date(sec * 1000).toISOString().slice(0, 19); // ...T03:04:05
-    lastSec = sec;
-  }
-  return `${lastPrefix}.${String(nsec).padStart(9, '0')}Z`;
+  return `${isoSecond(sec)}.${String(nsec).padStart(9, '0')}Z`;
 }
-let lastSec = Number.NaN;
-let lastPrefix = '';
+
+/**
+ * The date and time to the second (2024-01-02T03:04:05), from a small direct-mapped cache:
+ * events come in the order connections end, so their first seconds jump among recent ones,
+ * and Date's toISOString costs more than the rest of the timestamp.
+ */
+function isoSecond(sec: number): string {
+  const slot = sec & (SECONDS_CACHED - 1);
+  if (cachedSec[slot] !== sec) {
+    cachedText[slot] = new Date(sec * 1000).toISOString().slice(0, 19); // ...T03:04:05
+    cachedSec[slot] = sec;
+  }
+  return cachedText[slot];
+}
+const SECONDS_CACHED = 64;
+const cachedSec = new Float64Array(SECONDS_CACHED).fill(Number.NaN);
+const cachedText: string[] = new Array<string>(SECONDS_CACHED).fill('');

@@ -1,5 +1,5 @@
-import { ja3, ja3s } from '../tls/fingerprint/ja3';
-import { ja4Hash } from '../tls/fingerprint/ja4';
+import { clientFingerprints } from '../tls/fingerprint/client-fingerprints';
+import { ja3s } from '../tls/fingerprint/ja3';
 import { alertDescriptionName, alertLevelName } from '../tls/tables/alert-descriptions';
 import { cipherSuiteName, ssl2CipherSpecName } from '../tls/tables/cipher-suites';
 import { namedGroupName } from '../tls/tables/named-groups';
@@ -67,9 +67,9 @@ export function tlsEvent(t: TlsSession | null): TlsEvent | undefined {
     if (ch.alpn) ev.client.alpn = ch.alpn;
     if (ch.ech) ev.client.ech = true;
     // Fingerprints of the first ClientHello (JA3: MD5, absent for an SSLv2-framed hello).
-    const j3 = ja3(ch);
-    if (j3) ev.client.ja3 = j3.hash;
-    ev.client.ja4 = ja4Hash(ch);
+    const fp = clientFingerprints(ch);
+    if (fp.ja3 !== undefined) ev.client.ja3 = fp.ja3;
+    ev.client.ja4 = fp.ja4;
   }
   if (t.certificates && t.certificates.length > 0) {
     ev.server = { x509: summarizeCertificate(t.certificates[0]), certificate_chain_length: t.certificates.length };

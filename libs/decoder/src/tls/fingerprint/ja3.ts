@@ -3,8 +3,9 @@
 // ssl_dissect_hnd_extension, the supported_groups and ec_point_formats helpers), checked against
 // tshark 4.0.17: only RFC 8701 GREASE is dropped, from ciphers, extensions and groups (older
 // Wireshark also dropped 0x0a1a-like values and could leave a trailing '-'); no JA3 for an
-// SSLv2-format hello. Two steps, as FoxIO's JA4: extract the fields, then format them.
-import { isGrease, type ClientHello, type ServerHello } from '../hello-types';
+// SSLv2-format hello. Two steps, as FoxIO's JA4: extract the fields, then format them; ja3() and
+// ja3s() build the same strings in one pass (they run once per TLS connection).
+import { isGrease, type ClientHello, type ServerHello, type TlsExtension } from '../hello-types';
 import { md5Hex } from './digest';
 
 export interface Ja3 {
@@ -43,13 +44,36 @@ const EXT_EC_POINT_FORMATS = 11;
  * extension (Wireshark stops on a Malformed Packet exception).
  */
 export function ja3(ch: ClientHello): Ja3 | undefined {
-  const f = ch.sslv2 ? undefined : ja3Fields(ch);
-  return f && withMd5(formatJa3(f));
+  const raw = ch.sslv2 ? undefined : ja3String(ch);
+  return raw === undefined ? undefined : withMd5(raw);
 }
 
 /** JA3S of a ServerHello (a HelloRetryRequest too: Wireshark dissects it as a ServerHello). */
 export function ja3s(sh: ServerHello): Ja3 {
-  return withMd5(formatJa3s(ja3sFields(sh)));
+  return withMd5(`${sh.version},${sh.cipherSuite},${typesNoGrease(sh.extensions)}`);
+}
+
+/**
+ * formatJa3(ja3Fields(ch)) in one pass over the hello, with no intermediate lists: this
+ * runs once per TLS connection (client-fingerprints.spec.ts checks the two agree).
+ */
+function ja3String(ch: ClientHello): string | undefined {
+  let groups = '';
+  let groupLists = 0;
+  let pointFormats = '';
+  let pointLists = 0;
+  for (const e of ch.extensions) {
+    if (e.type === EXT_SUPPORTED_GROUPS) {
+      const g = wiresharkGroupsText(e.data);
+      if (g !== undefined) groups = groupLists++ === 0 ? g : `${groups},${g}`;
+    } else if (e.type === EXT_EC_POINT_FORMATS) {
+      const d = e.data;
+      if (d.length < 1 || d.length < 1 + d[0]) return undefined;
+      const p = dashed(d.subarray(1, 1 + d[0]), false);
+      pointFormats = pointLists++ === 0 ? p : `${pointFormats},${p}`;
+    }
+  }
+  return `${ch.version},${dashed(ch.cipherSuites, true)},${typesNoGrease(ch.extensions)},${groups},${pointFormats}`;
 }
 
 /** The JA3 fields; undefined when an ec_point_formats list overruns its extension. */
@@ -96,11 +120,54 @@ const joinNoGrease = (values: readonly number[]): string => values.filter((v) =>
  * or overruns the extension; otherwise every 2-byte value up to the end of the extension.
  */
 function wiresharkGroups(d: Uint8Array): number[] | undefined {
-  const declared = d.length >= 2 ? (d[0] << 8) | d[1] : 0;
-  if (declared < 2 || declared > d.length - 2) return undefined;
+  if (!wiresharkGroupsValid(d)) return undefined;
   const out: number[] = [];
   for (let o = 2; o + 2 <= d.length; o += 2) out.push((d[o] << 8) | d[o + 1]);
   return out;
+}
+
+function wiresharkGroupsValid(d: Uint8Array): boolean {
+  const declared = d.length >= 2 ? (d[0] << 8) | d[1] : 0;
+  return declared >= 2 && declared <= d.length - 2;
+}
+
+/** joinNoGrease(wiresharkGroups(d)), without the list. */
+function wiresharkGroupsText(d: Uint8Array): string | undefined {
+  if (!wiresharkGroupsValid(d)) return undefined;
+  let s = '';
+  let first = true;
+  for (let o = 2; o + 2 <= d.length; o += 2) {
+    const v = (d[o] << 8) | d[o + 1];
+    if (isGrease(v)) continue;
+    s = first ? `${v}` : `${s}-${v}`;
+    first = false;
+  }
+  return s;
+}
+
+/** Decimal values '-' joined, GREASE dropped when asked: a loop for the one-pass builders. */
+function dashed(values: ArrayLike<number>, dropGrease: boolean): string {
+  let s = '';
+  let first = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (dropGrease && isGrease(v)) continue;
+    s = first ? `${v}` : `${s}-${v}`;
+    first = false;
+  }
+  return s;
+}
+
+/** The extension types, GREASE dropped, '-' joined. */
+function typesNoGrease(extensions: readonly TlsExtension[]): string {
+  let s = '';
+  let first = true;
+  for (const e of extensions) {
+    if (isGrease(e.type)) continue;
+    s = first ? `${e.type}` : `${s}-${e.type}`;
+    first = false;
+  }
+  return s;
 }
 
 function withMd5(raw: string): Ja3 {

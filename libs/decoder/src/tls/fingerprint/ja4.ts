@@ -57,27 +57,44 @@ export function ja4Fields(ch: ClientHello, transport: Ja4Transport = 'tcp'): Ja4
   };
 }
 
-/** Only the hashed `ja4` form (what events print): half the hashing of all four. */
+/**
+ * Only the hashed `ja4` form (what events print): half the hashing of all four, built in
+ * loops over the hello, without ja4Fields' arrays or one hex string per value to sort.
+ */
 export function ja4Hash(ch: ClientHello, transport: Ja4Transport = 'tcp'): string {
-  const f = ja4Fields(ch, transport);
-  const sortedCiphers = f.ciphers.map(hex4).sort();
-  const sortedExts = f.extensions.filter((v) => v !== EXT_SNI && v !== EXT_ALPN).map(hex4).sort();
-  const sigs = f.signatureAlgorithms.map(hex4).join(',');
-  const hb = sortedCiphers.length > 0 ? hash12(sortedCiphers.join(',')) : EMPTY_HASH;
-  const hc = sortedExts.length > 0 ? hash12(sortedExts.join(',') + (sigs ? `_${sigs}` : '')) : EMPTY_HASH;
-  return `${prefix(f)}_${hb}_${hc}`;
+  // Numbers sort as their 4-digit hex strings do; wider values (no parser makes them) cannot.
+  if (!all16(ch.cipherSuites) || !all16(ch.supportedVersions ?? []) || !ch.extensions.every(typeIs16)) {
+    return ja4(ch, transport).ja4;
+  }
+  let version = -1;
+  for (const v of ch.supportedVersions ?? []) if (!isGrease(v) && v > version) version = v;
+  if (version < 0) version = ch.version;
+  const ciphers = nonGrease(ch.cipherSuites, (cipherBuffer = room(cipherBuffer, ch.cipherSuites.length)));
+  const exts = (extensionBuffer = room(extensionBuffer, ch.extensions.length));
+  let sni = false;
+  let alpn: TlsExtension | undefined;
+  let extCount = 0;
+  let sorted = 0; // extensions less GREASE, SNI and ALPN, in exts
+  for (const e of ch.extensions) {
+    if (isGrease(e.type)) continue;
+    extCount++;
+    if (e.type === EXT_SNI) sni = true;
+    else if (e.type === EXT_ALPN) alpn ??= e;
+    else exts[sorted++] = e.type;
+  }
+  const sigs = hexList(ch.signatureAlgorithms ?? []);
+  const hb = ciphers.length > 0 ? hash12(hexList(ciphers.sort())) : EMPTY_HASH;
+  const hc = sorted > 0 ? hash12(hexList(exts.subarray(0, sorted).sort()) + (sigs ? `_${sigs}` : '')) : EMPTY_HASH;
+  return `${prefixOf(transport, version, sni, ciphers.length, extCount, firstAlpn(alpn))}_${hb}_${hc}`;
 }
 
 /** The first part: transport, version, SNI, counts, ALPN characters. */
 function prefix(f: Ja4Fields): string {
-  return [
-    f.transport === 'quic' ? 'q' : 't',
-    VERSION_CODES.get(f.version) ?? '00',
-    f.sni ? 'd' : 'i',
-    count2(f.ciphers.length),
-    count2(f.extensions.length),
-    alpnChars(f.alpn),
-  ].join('');
+  return prefixOf(f.transport, f.version, f.sni, f.ciphers.length, f.extensions.length, f.alpn);
+}
+
+function prefixOf(transport: Ja4Transport, version: number, sni: boolean, ciphers: number, extensions: number, alpn: Uint8Array | undefined): string {
+  return `${transport === 'quic' ? 'q' : 't'}${VERSION_CODES.get(version) ?? '00'}${sni ? 'd' : 'i'}${count2(ciphers)}${count2(extensions)}${alpnChars(alpn)}`;
 }
 
 export function formatJa4(f: Ja4Fields): Ja4 {
@@ -127,8 +144,37 @@ function firstAlpn(ext: TlsExtension | undefined): Uint8Array | undefined {
 const isAlnum = (b: number): boolean =>
   (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 
-const count2 = (n: number): string => String(Math.min(n, 99)).padStart(2, '0');
+const COUNTS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const count2 = (n: number): string => COUNTS[Math.min(n, 99)];
 
-const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
+const is16 = (v: number): boolean => (v & 0xffff) === v;
+const all16 = (values: readonly number[]): boolean => values.every(is16);
+const typeIs16 = (e: TlsExtension): boolean => is16(e.type);
+
+/** Lower-case 4-digit hex; 16-bit values from a table filled on first use (no string work per call). */
+const HEX4: (string | undefined)[] = new Array(0x10000);
+const hex4 = (v: number): string => (is16(v) ? (HEX4[v] ??= v.toString(16).padStart(4, '0')) : v.toString(16).padStart(4, '0'));
+
+/** Reused buffers for the lists ja4Hash sorts: no allocation per hello. */
+let cipherBuffer: Uint16Array = new Uint16Array(64);
+let extensionBuffer: Uint16Array = new Uint16Array(64);
+const room = (b: Uint16Array, n: number): Uint16Array => (b.length >= n ? b : new Uint16Array(n));
+
+/** The non-GREASE values of `values`, written into `out` (a view of the ones written). */
+function nonGrease(values: readonly number[], out: Uint16Array): Uint16Array {
+  let n = 0;
+  for (const v of values) if (!isGrease(v)) out[n++] = v;
+  return out.subarray(0, n);
+}
+
+/** 'hhhh,hhhh,...' of the non-GREASE values, in order. */
+function hexList(values: ArrayLike<number>): string {
+  let s = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!isGrease(v)) s = s === '' ? hex4(v) : `${s},${hex4(v)}`;
+  }
+  return s;
+}
 
 const hash12 = (s: string): string => sha256Hex(s).slice(0, 12);
