@@ -103,6 +103,17 @@ describe('inspect on bad input', () => {
     expect(help.stdout).toMatch(/--format <format>/);
   });
 
+  it('caps the connections it tracks with --max-connections, evicting the least recently seen', () => {
+    const all = ndjson(agent(['inspect', fx('tcp-mixed.pcapng'), '-f', 'ndjson']).stdout);
+    const capped = ndjson(agent(['inspect', fx('tcp-mixed.pcapng'), '-f', 'ndjson', '--max-connections', '1']).stdout);
+    expect(capped).toHaveLength(all.length);
+    expect(all.some((e) => e.event.reason === 'evicted')).toBe(false);
+    expect(capped.filter((e) => e.event.reason === 'evicted').length).toBeGreaterThan(0);
+    const bad = agent(['inspect', fx('tcp-mixed.pcapng'), '--max-connections', '0']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--max-connections must be a whole number from 1 to 1000000000/);
+  });
+
   it('ends quietly when its reader goes away (| head)', () => {
     const r = spawnSync('bash', ['-c', `node ${AGENT} inspect ${fx('tls-basic.pcap')} | head -1`], { encoding: 'utf8' });
     expect(r.status).toBe(0);

@@ -17,8 +17,9 @@ program
   .addOption(new Option('-f, --format <format>', 'text: a ladder per connection; ndjson: one JSON event per connection').choices(['text', 'ndjson']).default('text'))
   .option('--progress', 'always show a progress bar on stderr')
   .option('--no-progress', 'never show a progress bar')
-  .action(async (file: string, opts: { format: InspectFormat; progress?: boolean }) => {
-    await inspectCommand(file, { format: opts.format, progress: opts.progress });
+  .option('--max-connections <n>', 'connections tracked at once; the least recently seen are evicted past it (default 1000000)', (v: string) => positiveInteger('--max-connections', v, 1e9))
+  .action(async (file: string, opts: { format: InspectFormat; progress?: boolean; maxConnections?: number }) => {
+    await inspectCommand(file, { format: opts.format, progress: opts.progress, maxConnections: opts.maxConnections });
   });
 
 const number = (name: string) => (v: string): number => {
@@ -26,6 +27,11 @@ const number = (name: string) => (v: string): number => {
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
   return n;
 };
+function positiveInteger(name: string, v: string, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
+  return n;
+}
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
 
 program

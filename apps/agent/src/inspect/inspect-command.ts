@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
-import { CaptureAnalyzer, connectionEvent, type Connection } from '@shakewatch/decoder';
+import { CaptureAnalyzer, type AnalyzerError, type Connection } from '@shakewatch/decoder';
 import { CliError, describeFileError } from '../cli/cli-error';
 import { StdoutWriter } from '../cli/stdout-writer';
 import { readChunks } from '../io/read-chunks';
+import { eventLine } from './event-line';
 import { formatLadder } from './ladder-format';
 
 export type InspectFormat = 'text' | 'ndjson';
@@ -12,9 +13,11 @@ export interface InspectOptions {
   format: InspectFormat;
   /** Show a progress bar on stderr (default: when stderr is a terminal and the file is large). */
   progress?: boolean;
+  /** Cap on connections tracked at once (ConnTracker's maxConnections). */
+  maxConnections?: number;
 }
 
-const PROGRESS_MIN_BYTES = 16 * 1024 * 1024;
+const LARGE_FILE_BYTES = 16 * 1024 * 1024;
 
 /** `inspect FILE`: decode a capture offline and print each connection as it ends. */
 export async function inspectCommand(path: string, options: InspectOptions): Promise<void> {
@@ -28,24 +31,24 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
   }
   const out = new StdoutWriter();
   const text = options.format === 'text';
+  const showProgress = options.progress ?? (process.stderr.isTTY === true && size >= LARGE_FILE_BYTES);
+  const bar = showProgress
+    ? new SingleBar({ format: 'inspect [{bar}] {percentage}% | {value}/{total} MiB | {packets} packets', stream: process.stderr, hideCursor: true, clearOnComplete: true })
+    : null;
+  bar?.start(Math.ceil(size / 2 ** 20), 0, { packets: 0 });
+  const progress = (bytesRead: number, packets: number) => bar?.update(Math.floor(bytesRead / 2 ** 20), { packets });
+
   const print = text
     ? (c: Connection) => {
         for (const l of formatLadder(c)) out.line(l);
         out.line('');
       }
-    : (c: Connection) => out.line(JSON.stringify(connectionEvent(c)));
-  const analyzer = new CaptureAnalyzer(print, { recordLadder: text, summarizeTlsEarly: !text, reuseConnections: true });
-
-  const showProgress = options.progress ?? (process.stderr.isTTY === true && size >= PROGRESS_MIN_BYTES);
-  const bar = showProgress
-    ? new SingleBar({ format: 'inspect [{bar}] {percentage}% | {value}/{total} MiB | {packets} packets', stream: process.stderr, hideCursor: true, clearOnComplete: true })
-    : null;
-  bar?.start(Math.ceil(size / 2 ** 20), 0, { packets: 0 });
-
+    : (c: Connection) => out.line(eventLine(c));
+  const analyzer = new CaptureAnalyzer(print, { recordLadder: text, summarizeTlsEarly: !text, reuseConnections: true, maxConnections: options.maxConnections });
   try {
     for await (const chunk of readChunks(path)) {
       if (!analyzer.push(chunk)) break;
-      bar?.update(Math.floor(analyzer.bytesRead / 2 ** 20), { packets: analyzer.packets });
+      progress(analyzer.bytesRead, analyzer.packets);
       await out.flush();
     }
   } catch (e) {
@@ -56,10 +59,12 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
   bar?.stop();
   if (text) printSummary(out, analyzer);
   await out.flush(true);
-  if (error) {
-    const where = error.code === 'capture.unknown_format' || error.offset === 0 ? '' : ` (after ${analyzer.packets} good packets)`;
-    throw new CliError(`${path}: ${error.message}${where}`);
-  }
+  if (error) throw captureError(path, error, analyzer.packets);
+}
+
+function captureError(path: string, error: AnalyzerError, packets: number): CliError {
+  const where = error.code === 'capture.unknown_format' || error.offset === 0 ? '' : ` (after ${packets} good packets)`;
+  return new CliError(`${path}: ${error.message}${where}`);
 }
 
 function printSummary(out: StdoutWriter, a: CaptureAnalyzer): void {

@@ -117,7 +117,7 @@ export class ConnTracker {
       this.lruRemove(conn);
     }
     const wasFinished = conn.finished;
-    this.lruAppend(conn, wasFinished);
+    this.lruInsert(conn, wasFinished, p.tsSec, p.tsNsec);
     const handshakeWasDone = conn.handshakeDone;
     const tlsWasDone = conn.tlsDone;
     recordSegment(conn, side, p, this.recordLadder ? this.maxLadderSteps : 0);
@@ -126,7 +126,7 @@ export class ConnTracker {
     if (conn.tlsDone && !tlsWasDone) this.onTlsDone?.(conn);
     if (!wasFinished && conn.finished) {
       this.lruRemove(conn);
-      this.lruAppend(conn, true);
+      this.lruInsert(conn, true, p.tsSec, p.tsNsec);
     }
   }
 
@@ -271,14 +271,24 @@ export class ConnTracker {
     return nsBetween(o.lastSec, o.lastNsec, c.lastSec, c.lastNsec) > 0 ? o : c;
   }
 
-  private lruAppend(c: Connection, finished: boolean): void {
+  /**
+   * Into its list at the place of its latest packet's time `sec/nsec`: the tail, unless
+   * capture time ran backwards (packets stamped on different CPUs are out of order by a
+   * microsecond or so), then a short walk back. Lists sorted by time make expiry exactly
+   * "idle longer than the timeout": the list head is always the connection idle longest.
+   */
+  private lruInsert(c: Connection, finished: boolean, sec: number, nsec: number): void {
     const tail = finished ? this.closedTail : this.openTail;
-    c.lruPrev = tail;
-    c.lruNext = null;
-    if (tail !== null) tail.lruNext = c;
+    let prev = tail;
+    while (prev !== null && (prev.lastSec > sec || (prev.lastSec === sec && prev.lastNsec > nsec))) prev = prev.lruPrev;
+    const next = prev === null ? (finished ? this.closedHead : this.openHead) : prev.lruNext;
+    c.lruPrev = prev;
+    c.lruNext = next;
+    if (prev !== null) prev.lruNext = c;
     else if (finished) this.closedHead = c;
     else this.openHead = c;
-    if (finished) this.closedTail = c;
+    if (next !== null) next.lruPrev = c;
+    else if (finished) this.closedTail = c;
     else this.openTail = c;
   }
 

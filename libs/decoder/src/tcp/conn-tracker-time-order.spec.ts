@@ -1,0 +1,47 @@
+import { rawFrame } from '../capture/raw-packet';
+import { PacketDecoder } from '../packet-decoder';
+import { conversation, F, V4, type Segment } from '../testing/packet-builder';
+import { ConnTracker } from './conn-tracker';
+
+type Frame = { data: Uint8Array; tsSec: number; tsNsec: number };
+
+/** Each ended connection as "client port ended at frame N (reason)". */
+function ends(frames: Frame[]): string[] {
+  const out: string[] = [];
+  let frame = 0;
+  const tracker = new ConnTracker((c) => out.push(`${c.port[0]} at ${frame} (${c.endReason})`));
+  const decoder = new PacketDecoder();
+  for (const f of frames) {
+    frame++;
+    const p = decoder.decode(rawFrame(f.data, { frame, tsSec: f.tsSec, tsNsec: f.tsNsec }));
+    if (p) tracker.packet(p);
+  }
+  frame = Infinity;
+  tracker.flush();
+  return out;
+}
+
+const close = (t: number): Segment[] => [
+  { from: 'c', flags: F.SYN, seq: 100, t },
+  { from: 's', flags: F.SYN | F.ACK, seq: 500, ack: 101, t: t + 0.000001 },
+  { from: 'c', flags: F.ACK, seq: 101, ack: 501, t: t + 0.000002 },
+  { from: 'c', flags: F.FIN | F.ACK, seq: 101, ack: 501, t: t + 0.000003 },
+  { from: 's', flags: F.FIN | F.ACK, seq: 501, ack: 102, t: t + 0.000004 },
+  { from: 'c', flags: F.ACK, seq: 102, ack: 502, t: t + 0.000005 },
+];
+const on = (clientPort: number, segments: Segment[]): Frame[] => conversation({ ...V4, clientPort }, segments);
+
+describe('ConnTracker expiry when capture time runs backwards', () => {
+  it('ends the connection idle longest first, whatever order its packets came in', () => {
+    // 41000 closes 1 us after 42000, but its packets come first in the file: capture time
+    // runs backwards by a microsecond, as when two CPUs stamp packets. A packet of a third
+    // connection comes just after 42000's closed timeout (5 s) and just before 41000's.
+    const frames = [...on(41000, close(10)), ...on(42000, close(9.999999)), ...on(43000, [{ from: 'c', flags: F.SYN, seq: 1, t: 15.0000045 }])];
+    expect(ends(frames)).toEqual(['42000 at 13 (idle)', '41000 at Infinity (capture-end)', '43000 at Infinity (capture-end)']);
+  });
+
+  it('keeps file order for connections last seen at the same time', () => {
+    const frames = [...on(41000, close(10)), ...on(42000, close(10)), ...on(43000, [{ from: 'c', flags: F.SYN, seq: 1, t: 16 }])];
+    expect(ends(frames)).toEqual(['41000 at 13 (idle)', '42000 at 13 (idle)', '43000 at Infinity (capture-end)']);
+  });
+});
