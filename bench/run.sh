@@ -5,7 +5,7 @@
 #
 # Builds the agent, records bench/data/capture-<MB>MB.pcap if it is missing (root:
 # bench/record-large-capture.sh), then times on that same file, in this same run:
-#   shakewatch  node dist/apps/agent/main.js inspect FILE --format ndjson > /dev/null
+#   shakewatch  dist/apps/agent/main.js inspect FILE --format ndjson > /dev/null
 #   tshark      the same per-connection fields, per packet, with sequence analysis
 #   tcpdump     tcpdump -r FILE -w /dev/null (a raw read: the floor)
 # Each tool runs BENCH_RUNS times (tshark BENCH_TSHARK_RUNS times); the median wall
@@ -56,9 +56,9 @@ log "counting packets and connections in $FILE"
 cat "$FILE" >/dev/null # page cache: every tool reads from memory
 PACKETS=$(capinfos -c -M "$FILE" | awk -F: '/Number of packets/ { gsub(/ /, "", $2); print $2 }')
 [[ "$PACKETS" =~ ^[0-9]+$ ]] || die "capinfos gave no packet count for $FILE"
-CONNECTIONS=$(node dist/apps/agent/main.js inspect "$FILE" --format ndjson | wc -l)
+CONNECTIONS=$(dist/apps/agent/main.js inspect "$FILE" --format ndjson | wc -l)
 
-SHAKEWATCH=(node dist/apps/agent/main.js inspect "$FILE" --format ndjson)
+SHAKEWATCH=(dist/apps/agent/main.js inspect "$FILE" --format ndjson)
 TSHARK=(tshark -r "$FILE" -n -o tcp.analyze_sequence_numbers:TRUE -T fields -e tcp.stream -e ip.src -e ipv6.src
   -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport -e tcp.flags.str -e tcp.analysis.initial_rtt -e frame.time_epoch -Y tcp)
 TCPDUMP=(tcpdump -r "$FILE" -w /dev/null)

@@ -8,7 +8,7 @@ bash scripts/install-system-deps.sh
 [ -d node_modules ] || npm install --no-audit --no-fund  # from the lock file; see README on npm ci
 npm run build --silent
 capture=${1:-test/fixtures/captures/tcp-mixed.pcapng}
-echo "== node dist/apps/agent/main.js inspect $capture" >&2
-node dist/apps/agent/main.js inspect "$capture"
+echo "== dist/apps/agent/main.js inspect $capture" >&2
+dist/apps/agent/main.js inspect "$capture"
 echo "== the same as one JSON event per connection (--format ndjson)" >&2
-node dist/apps/agent/main.js inspect "$capture" --format ndjson
+dist/apps/agent/main.js inspect "$capture" --format ndjson

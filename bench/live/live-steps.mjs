@@ -41,7 +41,7 @@ const inNs = (ns, cpus, cmd) => ['ip', 'netns', 'exec', ns, ...pin(cpus), ...cmd
 // The capturers: the same interface, filter, snapshot length and kernel buffer.
 const TOOLS = {
   agent: {
-    cmd: [process.execPath, agentMain, 'run', '-i', iface, '--print-metrics', '--interval-seconds', '3600', '--agent-id', 'live', '--log-level', 'info'],
+    cmd: [agentMain, 'run', '-i', iface, '--print-metrics', '--interval-seconds', '3600', '--agent-id', 'live', '--log-level', 'info'],
     // The buffer through the environment: the --buffer-mib flag is refused at this commit
     // (commander names it bufferMib, the config schema expects bufferMiB).
     env: { SHAKEWATCH_AGENT_BUFFER_MIB: String(bufferMiB) },
@@ -296,7 +296,7 @@ const result = {
   setup: {
     interface: iface, filter: 'tcp', snaplen: 262144, bufferMiB, secondsPerStep: seconds, warmup: `${warmupSeconds} s at ${WARMUP_RATE}/s`, loadWorkers,
     captureCpus: captureCpus || 'any', trafficCpus: trafficCpus || 'any', ...meta,
-    tcpdumpCommand: TOOLS.tcpdump.cmd.join(' '), agentCommand: `SHAKEWATCH_AGENT_BUFFER_MIB=${bufferMiB} node dist/apps/agent/main.js ${TOOLS.agent.cmd.slice(2).join(' ')}`,
+    tcpdumpCommand: TOOLS.tcpdump.cmd.join(' '), agentCommand: `SHAKEWATCH_AGENT_BUFFER_MIB=${bufferMiB} dist/apps/agent/main.js ${TOOLS.agent.cmd.slice(1).join(' ')}`,
   },
   steps, verdict, durationSeconds: Math.round((Date.now() - started) / 1000),
 };

@@ -33,10 +33,12 @@ export class StdoutWriter {
   async flush(force = false): Promise<void> {
     if (this.closed || this.used === 0 || (!force && this.used < this.flushAt)) return;
     const chunk = this.buf.subarray(0, this.used);
-    // The stream may keep `chunk` queued: the next lines go to a buffer of their own.
-    this.buf = Buffer.allocUnsafe(Math.max(this.flushAt * 2, this.buf.length));
     this.used = 0;
-    if (!this.out.write(chunk)) await new Promise<void>((resolve) => this.out.once('drain', resolve));
+    const below = this.out.write(chunk);
+    // Files and pipes take a write at once on Linux: the buffer is free again. A stream
+    // that queued it (a slow terminal, another OS) keeps it: the next lines get a new one.
+    if (this.out.writableLength > 0) this.buf = Buffer.allocUnsafe(Math.max(this.flushAt * 2, this.buf.length));
+    if (!below) await new Promise<void>((resolve) => this.out.once('drain', resolve));
   }
 
   private grow(need: number): void {
