@@ -114,6 +114,15 @@ describe('inspect on bad input', () => {
     expect(bad.stderr).toMatch(/--max-connections must be a whole number from 1 to 1000000000/);
   });
 
+  it('shows progress on stderr when asked (--progress), never on stdout', () => {
+    const plain = agent(['inspect', fx('tcp-mixed.pcapng'), '-f', 'ndjson']);
+    const r = agent(['inspect', fx('tcp-mixed.pcapng'), '-f', 'ndjson', '--progress']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(plain.stdout);
+    expect(plain.stderr).toBe('');
+    expect(r.stderr).toMatch(/inspect \[[-=]+\] 100% \| \d+\/1 MiB \| 36 packets/);
+  });
+
   it('ends quietly when its reader goes away (| head)', () => {
     const r = spawnSync('bash', ['-c', `node ${AGENT} inspect ${fx('tls-basic.pcap')} | head -1`], { encoding: 'utf8' });
     expect(r.status).toBe(0);

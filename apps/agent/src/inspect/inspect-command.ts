@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { SingleBar } from 'cli-progress';
 import { CaptureAnalyzer, type AnalyzerError, type Connection } from '@shakewatch/decoder';
 import { CliError, describeFileError } from '../cli/cli-error';
 import { StdoutWriter } from '../cli/stdout-writer';
@@ -32,8 +31,9 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
   const out = new StdoutWriter();
   const text = options.format === 'text';
   const showProgress = options.progress ?? (process.stderr.isTTY === true && size >= LARGE_FILE_BYTES);
+  // Loaded only when shown: cli-progress costs ~10 ms of start-up.
   const bar = showProgress
-    ? new SingleBar({ format: 'inspect [{bar}] {percentage}% | {value}/{total} MiB | {packets} packets', stream: process.stderr, hideCursor: true, clearOnComplete: true })
+    ? new (await import('cli-progress')).SingleBar({ format: 'inspect [{bar}] {percentage}% | {value}/{total} MiB | {packets} packets', stream: process.stderr, hideCursor: true, clearOnComplete: true, noTTYOutput: options.progress === true })
     : null;
   bar?.start(Math.ceil(size / 2 ** 20), 0, { packets: 0 });
   const progress = (bytesRead: number, packets: number) => bar?.update(Math.floor(bytesRead / 2 ** 20), { packets });
@@ -56,6 +56,7 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
     throw describeFileError(path, e);
   }
   const error = analyzer.end();
+  bar?.update(error ? Math.floor(analyzer.bytesRead / 2 ** 20) : Math.ceil(size / 2 ** 20), { packets: analyzer.packets });
   bar?.stop();
   if (text) printSummary(out, analyzer);
   await out.flush(true);
