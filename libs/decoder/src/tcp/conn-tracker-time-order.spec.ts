@@ -45,3 +45,15 @@ describe('ConnTracker expiry when capture time runs backwards', () => {
     expect(ends(frames)).toEqual(['41000 at 13 (idle)', '42000 at 13 (idle)', '43000 at Infinity (capture-end)']);
   });
 });
+
+describe('ConnTracker table growth', () => {
+  it('finds every connection again after its hash table grew many times over', () => {
+    const n = 5000; // the table starts with 1,024 chains
+    const syns = Array.from({ length: n }, (_, i) => on(20000 + i, [{ from: 'c', flags: F.SYN, seq: 100, t: 1 + i * 1e-6 }])).flat();
+    const answers = Array.from({ length: n }, (_, i) => on(20000 + i, [{ from: 's', flags: F.SYN | F.ACK, seq: 500, ack: 101, t: 2 + i * 1e-6 }])).flat();
+    const out = ends([...syns, ...answers]);
+    expect(out).toHaveLength(n);
+    expect(out.every((e) => / at Infinity \(capture-end\)$/.test(e))).toBe(true);
+    expect(new Set(out.map((e) => e.split(' ')[0])).size).toBe(n);
+  });
+});

@@ -42,6 +42,14 @@ export interface ConnTrackerOptions {
   reuseConnections?: boolean;
 }
 
+/** Hash chains to start with (a small capture never grows them). */
+const MIN_BUCKETS = 1024;
+
+/** The chain of a tuple hash (its low bits mixed first: the hash itself is always even). */
+function slot(hash: number, size: number): number {
+  return (hash ^ (hash >>> 15) ^ (hash >>> 26)) & (size - 1);
+}
+
 /** Ended connections kept for reuse at most. */
 const POOL_CAP = 4096;
 
@@ -64,7 +72,11 @@ export interface ConnTrackerStats {
  */
 export class ConnTracker {
   readonly stats: ConnTrackerStats = { packets: 0, connectionsCreated: 0, connectionsEnded: 0, active: 0, evicted: 0, idleExpired: 0, portReuses: 0 };
-  private readonly buckets = new Map<number, Connection>();
+  /**
+   * Hash chains in a power-of-two array (an array index per packet, not a Map lookup),
+   * grown to keep about one connection per slot.
+   */
+  private buckets: (Connection | null)[] = new Array<Connection | null>(MIN_BUCKETS).fill(null);
   /** IPv4 addresses shared by the connections that have them (see `address`). */
   private readonly ipv4Addresses = new Map<number, Uint8Array>();
   // Each list runs from least to most recently seen; a connection is in exactly one.
@@ -145,7 +157,7 @@ export class ConnTracker {
 
   /** The connection of this packet, or null; `lookupSide` tells which side sent it. */
   private lookup(hash: number, p: DecodedPacket): Connection | null {
-    for (let c = this.buckets.get(hash) ?? null; c !== null; c = c.bucketNext) {
+    for (let c = this.buckets[slot(hash, this.buckets.length)]; c !== null; c = c.bucketNext) {
       if (c.ipVersion !== p.ipVersion) continue;
       if (this.isFromClient(c, p)) {
         this.lookupSide = CLIENT;
@@ -187,7 +199,10 @@ export class ConnTracker {
       flip = (srcServer && !dstServer) || (srcServer && dstServer && p.srcPort < p.dstPort);
       role = srcServer || dstServer ? 'port-heuristic' : 'first-packet';
     }
-    const [client, clientPort, server, serverPort] = flip ? [dst, p.dstPort, src, p.srcPort] : [src, p.srcPort, dst, p.dstPort];
+    const client = flip ? dst : src;
+    const server = flip ? src : dst;
+    const clientPort = flip ? p.dstPort : p.srcPort;
+    const serverPort = flip ? p.srcPort : p.dstPort;
     const reused = this.pool?.pop();
     const c = reused ?? new Connection(this.nextId, p.ipVersion, client, clientPort, server, serverPort, hash);
     if (reused) reused.reuse(this.nextId, p.ipVersion, client, clientPort, server, serverPort, hash);
@@ -197,8 +212,10 @@ export class ConnTracker {
     c.firstSec = p.tsSec;
     c.firstNsec = p.tsNsec;
     if (this.recordLadder) c.ladder = [];
-    c.bucketNext = this.buckets.get(hash) ?? null;
-    this.buckets.set(hash, c);
+    if (this.stats.active >= this.buckets.length) this.rehash(this.buckets.length * 2);
+    const i = slot(hash, this.buckets.length);
+    c.bucketNext = this.buckets[i];
+    this.buckets[i] = c;
     this.stats.connectionsCreated++;
     this.stats.active++;
     return c;
@@ -206,12 +223,12 @@ export class ConnTracker {
 
   private end(c: Connection, reason: EndReason): void {
     // Unlink from its hash chain.
-    const head = this.buckets.get(c.hash);
+    const i = slot(c.hash, this.buckets.length);
+    const head = this.buckets[i];
     if (head === c) {
-      if (c.bucketNext === null) this.buckets.delete(c.hash);
-      else this.buckets.set(c.hash, c.bucketNext);
+      this.buckets[i] = c.bucketNext;
     } else {
-      for (let prev = head ?? null; prev !== null; prev = prev.bucketNext) {
+      for (let prev = head; prev !== null; prev = prev.bucketNext) {
         if (prev.bucketNext === c) {
           prev.bucketNext = c.bucketNext;
           break;
@@ -269,6 +286,21 @@ export class ConnTracker {
     const c = this.closedHead;
     if (o === null || c === null) return o ?? c;
     return nsBetween(o.lastSec, o.lastNsec, c.lastSec, c.lastNsec) > 0 ? o : c;
+  }
+
+  /** Every connection into a table of `size` chains (a power of two). */
+  private rehash(size: number): void {
+    const old = this.buckets;
+    this.buckets = new Array<Connection | null>(size).fill(null);
+    for (let head of old) {
+      while (head !== null) {
+        const next = head.bucketNext;
+        const i = slot(head.hash, size);
+        head.bucketNext = this.buckets[i];
+        this.buckets[i] = head;
+        head = next;
+      }
+    }
   }
 
   /**
