@@ -1,34 +1,67 @@
-import { ByteReader } from './byte-reader';
-import { interpretClientExtensions, readExtensions } from './extensions';
+import { byteListAt, ByteReader, copyBytes, u16At } from './byte-reader';
+import { countExtensions, extensionBlockEnd, interpretClientExtensions, readExtensions } from './extensions';
 import type { ClientHello } from './hello-types';
 
 /** Caps that keep a hostile hello small. */
 const MAX_CIPHER_SUITES = 1024;
 
-/** ClientHello body (after the 4-byte handshake header). Null when malformed. */
-export function parseClientHello(body: Uint8Array): ClientHello | null {
-  const r = new ByteReader(body);
-  const version = r.u16();
-  const random = r.view(32).slice();
-  const sessionId = r.view(r.u8()).slice();
-  const suites = r.sub(r.u16());
-  const cipherSuites = r.u16List(suites).slice(0, MAX_CIPHER_SUITES);
-  const compressionMethods = Array.from(r.view(r.u8()));
-  if (r.bad || suites.bad) return null;
-  const extensions = readExtensions(r);
-  if (extensions === null) return null;
+/**
+ * ClientHello body (after the 4-byte handshake header): `length` bytes of `b` from `offset`,
+ * read in place. Null when malformed.
+ *
+ * One copy: a hello outlives the packet it came in (it is printed when its connection
+ * ends), so once it is known to be well formed its bytes, up to the end of the extension
+ * block, are copied once, and `random`, `sessionId` and the extension bodies are views
+ * into that copy. The lists are arrays of their exact size, filled in place.
+ */
+export function parseClientHello(b: Uint8Array, offset = 0, length = b.length - offset): ClientHello | null {
+  const end = offset + length;
+  // version (2), random (32), session_id (u8 length)
+  if (length < 35) return null;
+  const sidStart = offset + 35;
+  const sidEnd = sidStart + b[offset + 34];
+  if (end - sidEnd < 2) return null;
+  const suitesStart = sidEnd + 2;
+  const suitesEnd = suitesStart + u16At(b, sidEnd);
+  if (suitesEnd > end || ((suitesEnd - suitesStart) & 1) !== 0) return null;
+  if (end - suitesEnd < 1) return null;
+  const methodsStart = suitesEnd + 1;
+  const methodsEnd = methodsStart + b[suitesEnd];
+  if (methodsEnd > end) return null;
+  const count = countExtensions(b, methodsEnd, end);
+  if (count < 0) return null;
+  const own = copyBytes(b, offset, extensionBlockEnd(b, methodsEnd, end));
+  const base = -offset; // own[i] is b[offset + i]
+  const extensions = readExtensions(own, methodsEnd + base, count);
   const ch: ClientHello = {
-    version, random, sessionId, cipherSuites, compressionMethods, extensions,
+    version: u16At(b, offset),
+    random: own.subarray(2, 34),
+    sessionId: own.subarray(35, sidEnd + base),
+    cipherSuites: cipherSuiteList(b, suitesStart, suitesEnd),
+    compressionMethods: byteListAt(b, methodsStart, methodsEnd),
+    extensions,
+    // Every optional field, undefined until an extension sets it: all hellos share one
+    // object shape, whatever their extensions' order.
+    serverName: undefined, alpn: undefined, supportedVersions: undefined, supportedGroups: undefined,
+    ecPointFormats: undefined, signatureAlgorithms: undefined, keyShareGroups: undefined,
     pskOffered: false, earlyData: false, sessionTicketPresented: false, ech: false, sslv2: false,
   };
-  interpretClientExtensions(ch);
+  interpretClientExtensions(ch, extensions);
   return ch;
+}
+
+/** The cipher suites (at most MAX_CIPHER_SUITES), in wire order. */
+function cipherSuiteList(b: Uint8Array, start: number, end: number): number[] {
+  const n = Math.min((end - start) >> 1, MAX_CIPHER_SUITES);
+  const out: number[] = new Array(n);
+  for (let i = 0, o = start; i < n; i++, o += 2) out[i] = (b[o] << 8) | b[o + 1];
+  return out;
 }
 
 /**
  * An SSLv2-compatible ClientHello (RFC 5246 appendix E.2): 2-byte record header with
  * the high bit set, then msg type 1, version, and 3-byte cipher specs. Only specs with
- * a zero first byte map to TLS cipher suites.
+ * a zero first byte map to TLS cipher suites. Rare: read with a ByteReader.
  */
 export function parseSslv2ClientHello(record: Uint8Array): ClientHello | null {
   const r = new ByteReader(record);
@@ -51,6 +84,8 @@ export function parseSslv2ClientHello(record: Uint8Array): ClientHello | null {
   random.set(challenge.subarray(Math.max(0, challenge.length - 32)), 32 - Math.min(32, challenge.length));
   return {
     version, random, sessionId, cipherSuites, compressionMethods: [0], extensions: [],
+    serverName: undefined, alpn: undefined, supportedVersions: undefined, supportedGroups: undefined,
+    ecPointFormats: undefined, signatureAlgorithms: undefined, keyShareGroups: undefined,
     pskOffered: false, earlyData: false, sessionTicketPresented: false, ech: false, sslv2: true,
   };
 }

@@ -1,4 +1,4 @@
-import { ByteReader } from './byte-reader';
+import { byteListAt, latin1At, u16At, u16ListAt } from './byte-reader';
 import type { ClientHello, ServerHello, TlsExtension } from './hello-types';
 
 export const Ext = {
@@ -23,64 +23,97 @@ export const Ext = {
 /** Maximum extensions kept per hello (a cap: a hostile hello cannot grow the list). */
 export const MAX_EXTENSIONS = 256;
 
-/** The extension list of a hello, in wire order. Returns null when malformed. */
-export function readExtensions(r: ByteReader): TlsExtension[] | null {
-  if (r.left === 0) return []; // extensions are optional before TLS 1.3
-  const wire = r.sub(r.u16());
-  // One copy of the whole list, each extension a view into it: hellos outlive the
-  // packet they came in, and a copy per extension cost a buffer each.
-  const list = new ByteReader(wire.view(wire.left).slice());
-  const out: TlsExtension[] = [];
-  while (list.left >= 4 && out.length < MAX_EXTENSIONS) {
-    const type = list.u16();
-    const data = list.view(list.u16());
-    out.push({ type, data });
+/**
+ * One extension of a parsed hello: its type, and where its body lies in the hello's own
+ * copy of its bytes (`bytes[start, end)`). `data`, a view of the body, is made on first
+ * read and kept: the fingerprints read the bodies of three types, nothing reads the rest.
+ */
+export class HelloExtension implements TlsExtension {
+  private view: Uint8Array | undefined = undefined;
+
+  constructor(readonly type: number, readonly bytes: Uint8Array, readonly start: number, readonly end: number) {}
+
+  get data(): Uint8Array {
+    return (this.view ??= this.bytes.subarray(this.start, this.end));
   }
-  return list.bad || wire.bad || r.bad ? null : out;
 }
 
-const ascii = (b: Uint8Array): string => String.fromCharCode(...b);
+/**
+ * Checks the optional extension block of a hello at b[o, end): nothing left is no block (no
+ * extensions); else its u16 length must fit, and so must the body of each extension header
+ * whose 4 bytes fit, among the first MAX_EXTENSIONS (1 to 3 bytes after the last are ignored,
+ * and so is what follows the block). Returns how many extensions the block holds, -1 when
+ * malformed. Reads in place: the hello is copied only once it is known to be well formed.
+ */
+export function countExtensions(b: Uint8Array, o: number, end: number): number {
+  if (o >= end) return 0; // extensions are optional before TLS 1.3
+  if (end - o < 2) return -1;
+  const listEnd = o + 2 + u16At(b, o);
+  if (listEnd > end) return -1;
+  let n = 0;
+  for (let p = o + 2; listEnd - p >= 4 && n < MAX_EXTENSIONS; n++) {
+    p += 4 + u16At(b, p + 2);
+    if (p > listEnd) return -1;
+  }
+  return n;
+}
 
-/** Fill the ClientHello fields that come from its extensions. Malformed ones are skipped. */
-export function interpretClientExtensions(ch: ClientHello): void {
-  for (const e of ch.extensions) {
-    const r = new ByteReader(e.data);
+/** Offset after the extension block at b[o, end) (o itself when there is none); countExtensions() said it is well formed. */
+export function extensionBlockEnd(b: Uint8Array, o: number, end: number): number {
+  return o >= end ? o : o + 2 + u16At(b, o);
+}
+
+/** The `n` extensions (countExtensions) of the block at own[o..]: views into `own` made only when read. */
+export function readExtensions(own: Uint8Array, o: number, n: number): HelloExtension[] {
+  const out: HelloExtension[] = new Array(n);
+  let p = o + 2;
+  for (let i = 0; i < n; i++) {
+    const start = p + 4;
+    const end = start + u16At(own, p + 2);
+    out[i] = new HelloExtension(u16At(own, p), own, start, end);
+    p = end;
+  }
+  return out;
+}
+
+/**
+ * Fill the ClientHello fields that come from its extensions, reading each body in place.
+ * Malformed ones are skipped, as a bounds-checked reader that returns zeros past the end
+ * (and an empty vector for a length that overruns) would read them.
+ */
+export function interpretClientExtensions(ch: ClientHello, extensions: readonly HelloExtension[]): void {
+  for (let i = 0; i < extensions.length; i++) {
+    const e = extensions[i];
+    const b = e.bytes;
+    const start = e.start;
+    const end = e.end;
     switch (e.type) {
-      case Ext.SERVER_NAME: {
-        const list = r.sub(r.u16());
-        while (list.left >= 3) {
-          const type = list.u8();
-          const name = list.view(list.u16());
-          if (type === 0 && !list.bad && ch.serverName === undefined) ch.serverName = ascii(name);
-        }
+      case Ext.SERVER_NAME:
+        if (ch.serverName === undefined) ch.serverName = firstHostName(b, start, end);
+        break;
+      case Ext.ALPN:
+        ch.alpn = alpnList(b, start, end);
+        break;
+      case Ext.SUPPORTED_VERSIONS: {
+        const listEnd = vector8End(b, start, end);
+        ch.supportedVersions = listEnd < 0 ? [] : u16ListAt(b, start + 1, listEnd);
         break;
       }
-      case Ext.ALPN:
-        ch.alpn = readAlpnList(r);
-        break;
-      case Ext.SUPPORTED_VERSIONS:
-        ch.supportedVersions = r.u16List(r.sub(r.u8()));
-        break;
       case Ext.SUPPORTED_GROUPS:
-        ch.supportedGroups = r.u16List(r.sub(r.u16()));
+        ch.supportedGroups = u16Vector(b, start, end);
         break;
-      case Ext.EC_POINT_FORMATS:
-        ch.ecPointFormats = Array.from(r.view(r.u8()));
+      case Ext.EC_POINT_FORMATS: {
+        const listEnd = vector8End(b, start, end);
+        ch.ecPointFormats = listEnd < 0 ? [] : byteListAt(b, start + 1, listEnd);
         break;
+      }
       case Ext.SIGNATURE_ALGORITHMS:
-        ch.signatureAlgorithms = r.u16List(r.sub(r.u16()));
+        ch.signatureAlgorithms = u16Vector(b, start, end);
         break;
       case Ext.KEY_SHARE:
-      case Ext.KEY_SHARE_DRAFT: {
-        const list = r.sub(r.u16());
-        const groups: number[] = [];
-        while (list.left >= 4) {
-          groups.push(list.u16());
-          list.view(list.u16());
-        }
-        if (e.type === Ext.KEY_SHARE || ch.keyShareGroups === undefined) ch.keyShareGroups = groups;
+      case Ext.KEY_SHARE_DRAFT:
+        if (e.type === Ext.KEY_SHARE || ch.keyShareGroups === undefined) ch.keyShareGroups = keyShareGroups(b, start, end);
         break;
-      }
       case Ext.PRE_SHARED_KEY:
         ch.pskOffered = true;
         break;
@@ -88,7 +121,7 @@ export function interpretClientExtensions(ch: ClientHello): void {
         ch.earlyData = true;
         break;
       case Ext.SESSION_TICKET:
-        ch.sessionTicketPresented = e.data.length > 0;
+        ch.sessionTicketPresented = end > start;
         break;
       case Ext.ENCRYPTED_CLIENT_HELLO:
         ch.ech = true;
@@ -97,20 +130,27 @@ export function interpretClientExtensions(ch: ClientHello): void {
   }
 }
 
-export function interpretServerExtensions(sh: ServerHello): void {
-  for (const e of sh.extensions) {
-    const r = new ByteReader(e.data);
+export function interpretServerExtensions(sh: ServerHello, extensions: readonly HelloExtension[]): void {
+  for (let i = 0; i < extensions.length; i++) {
+    const e = extensions[i];
+    const b = e.bytes;
+    const start = e.start;
+    const end = e.end;
     switch (e.type) {
       case Ext.SUPPORTED_VERSIONS:
-        if (e.data.length === 2) sh.selectedVersion = r.u16();
+        if (end - start === 2) sh.selectedVersion = u16At(b, start);
         break;
       case Ext.KEY_SHARE:
       case Ext.KEY_SHARE_DRAFT:
-        if (e.data.length >= 2) sh.keyShareGroup = r.u16(); // ServerHello: one entry; HRR: the group only
+        if (end - start >= 2) sh.keyShareGroup = u16At(b, start); // ServerHello: one entry; HRR: the group only
         break;
       case Ext.ALPN: {
-        const list = readAlpnList(r);
-        if (list && list.length > 0) sh.alpn = list[0];
+        // The first protocol of the list, when that list and its first entry fit.
+        const listEnd = vector16End(b, start, end);
+        if (listEnd > start + 2) {
+          const n = b[start + 2];
+          if (start + 3 + n <= listEnd) sh.alpn = latin1At(b, start + 3, start + 3 + n);
+        }
         break;
       }
       case Ext.PRE_SHARED_KEY:
@@ -120,13 +160,63 @@ export function interpretServerExtensions(sh: ServerHello): void {
   }
 }
 
-function readAlpnList(r: ByteReader): string[] | undefined {
-  const list = r.sub(r.u16());
-  const out: string[] = [];
-  while (list.left >= 1) {
-    const p = list.view(list.u8());
-    if (list.bad) break;
-    out.push(ascii(p));
+/** End of the u8-length vector at b[start, end), -1 when its length byte is missing or it overruns. */
+function vector8End(b: Uint8Array, start: number, end: number): number {
+  if (end - start < 1) return -1;
+  const listEnd = start + 1 + b[start];
+  return listEnd <= end ? listEnd : -1;
+}
+
+/** End of the u16-length vector at b[start, end), -1 when its length is missing or it overruns. */
+function vector16End(b: Uint8Array, start: number, end: number): number {
+  if (end - start < 2) return -1;
+  const listEnd = start + 2 + u16At(b, start);
+  return listEnd <= end ? listEnd : -1;
+}
+
+/** A u16-length vector of u16 values (supported_groups, signature_algorithms); [] when it overruns. */
+function u16Vector(b: Uint8Array, start: number, end: number): number[] {
+  const listEnd = vector16End(b, start, end);
+  return listEnd < 0 ? [] : u16ListAt(b, start + 2, listEnd);
+}
+
+/** server_name: the first host_name entry (type 0) that fits its list, else undefined. */
+function firstHostName(b: Uint8Array, start: number, end: number): string | undefined {
+  const listEnd = vector16End(b, start, end);
+  for (let p = start + 2; listEnd - p >= 3; ) {
+    const type = b[p];
+    const nameEnd = p + 3 + u16At(b, p + 1);
+    if (nameEnd > listEnd) return undefined; // overruns: nothing after it is read
+    if (type === 0) return latin1At(b, p + 3, nameEnd);
+    p = nameEnd;
+  }
+  return undefined;
+}
+
+/** ALPN protocol names up to the first that overruns the list ([] when the list itself does). */
+function alpnList(b: Uint8Array, start: number, end: number): string[] {
+  const listEnd = vector16End(b, start, end);
+  let n = 0;
+  let p = start + 2;
+  for (; listEnd - p >= 1 && p + 1 + b[p] <= listEnd; n++) p += 1 + b[p];
+  const out: string[] = new Array(n);
+  p = start + 2;
+  for (let i = 0; i < n; i++) {
+    out[i] = latin1At(b, p + 1, p + 1 + b[p]);
+    p += 1 + b[p];
+  }
+  return out;
+}
+
+/** key_share: the group of each entry whose 4-byte header fits (its key may overrun: the group still counts). */
+function keyShareGroups(b: Uint8Array, start: number, end: number): number[] {
+  const listEnd = vector16End(b, start, end);
+  let n = 0;
+  for (let p = start + 2; listEnd - p >= 4; n++) p += 4 + u16At(b, p + 2);
+  const out: number[] = new Array(n);
+  for (let i = 0, p = start + 2; i < n; i++) {
+    out[i] = u16At(b, p);
+    p += 4 + u16At(b, p + 2);
   }
   return out;
 }

@@ -1,5 +1,11 @@
 export interface HandshakeSink {
+  /** A message's body, as a view (valid only during the call). Not called when the sink has `messageAt`. */
   message(type: number, body: Uint8Array): void;
+  /**
+   * A message's body in place, `length` bytes of `b` from `offset` (valid only during the
+   * call): when the sink has it, the assembler calls it instead of `message`, with no view.
+   */
+  messageAt?(type: number, b: Uint8Array, offset: number, length: number): void;
   /** A message longer than the cap: its type is known, its body is skipped, not buffered. */
   oversized(type: number, length: number): void;
 }
@@ -20,22 +26,31 @@ export class HandshakeAssembler {
   private have = 0;
   /** Body bytes still to skip of an oversized message. */
   private skip = 0;
+  /** The sink, when it reads messages in place. */
+  private readonly inPlace: Pick<Required<HandshakeSink>, 'messageAt'> | null;
 
-  constructor(private readonly sink: HandshakeSink, private readonly max: number) {}
+  constructor(private readonly sink: HandshakeSink, private readonly max: number) {
+    this.inPlace = sink.messageAt !== undefined ? (sink as Pick<Required<HandshakeSink>, 'messageAt'>) : null;
+  }
 
-  /** One handshake record's body. Views passed to the sink are valid only during the call. */
-  push(b: Uint8Array): void {
-    let o = 0;
+  /**
+   * One handshake record's body: `length` bytes of `b` from `offset` (all of `b` by default).
+   * Bodies passed to the sink are valid only during the call.
+   */
+  push(b: Uint8Array, offset = 0, length = b.length - offset): void {
+    const end = offset + length;
+    let o = offset;
     if (this.skip > 0) {
-      o = Math.min(this.skip, b.length);
-      this.skip -= o;
+      const n = Math.min(this.skip, length);
+      this.skip -= n;
+      o += n;
     }
-    if (this.partial !== null) o = this.fill(b, o);
-    while (o < b.length) {
-      const left = b.length - o;
+    if (this.partial !== null) o = this.fill(b, o, end);
+    while (o < end) {
+      const left = end - o;
       if (left < 4) {
         this.partial = new Uint8Array(4);
-        this.partial.set(b.subarray(o));
+        for (let i = 0; i < left; i++) this.partial[i] = b[o + i];
         this.have = left;
         return;
       }
@@ -46,39 +61,44 @@ export class HandshakeAssembler {
       }
       if (left < 4 + len) {
         this.partial = new Uint8Array(4 + len);
-        this.partial.set(b.subarray(o));
+        this.partial.set(b.subarray(o, end));
         this.have = left;
         return;
       }
-      this.sink.message(b[o], b.subarray(o + 4, o + 4 + len));
+      this.deliver(b[o], b, o + 4, len);
       o += 4 + len;
     }
   }
 
-  /** Continues the partial message from `b[o..]`; returns the offset after the bytes used. */
-  private fill(b: Uint8Array, o: number): number {
+  private deliver(type: number, b: Uint8Array, offset: number, length: number): void {
+    if (this.inPlace !== null) this.inPlace.messageAt(type, b, offset, length);
+    else this.sink.message(type, b.subarray(offset, offset + length));
+  }
+
+  /** Continues the partial message from `b[o, end)`; returns the offset after the bytes used. */
+  private fill(b: Uint8Array, o: number, end: number): number {
     let p = this.partial as Uint8Array;
     if (this.have < 4) {
-      const n = Math.min(4 - this.have, b.length - o);
-      p.set(b.subarray(o, o + n), this.have);
+      const n = Math.min(4 - this.have, end - o);
+      for (let i = 0; i < n; i++) p[this.have + i] = b[o + i];
       this.have += n;
       o += n;
       if (this.have < 4) return o;
       const len = u24(p, 1);
       if (len > this.max) {
         this.partial = null;
-        return o + this.startSkip(p[0], len, b.length - o);
+        return o + this.startSkip(p[0], len, end - o);
       }
       const full = new Uint8Array(4 + len);
       full.set(p);
       this.partial = p = full;
     }
-    const n = Math.min(p.length - this.have, b.length - o);
+    const n = Math.min(p.length - this.have, end - o);
     p.set(b.subarray(o, o + n), this.have);
     this.have += n;
     if (this.have === p.length) {
       this.partial = null;
-      this.sink.message(p[0], p.subarray(4));
+      this.deliver(p[0], p, 4, p.length - 4);
     }
     return o + n;
   }

@@ -5,7 +5,10 @@
  */
 export interface TlsExtension {
   type: number;
-  /** The extension body: a view into the hello's own copy of its extensions (hellos outlive their packet). */
+  /**
+   * The extension body: a view into the hello's own copy of its bytes (hellos outlive their
+   * packet). The parsers' extensions (HelloExtension) make it on first read.
+   */
   data: Uint8Array;
 }
 

@@ -5,7 +5,13 @@ export const ContentType = { CHANGE_CIPHER_SPEC: 20, ALERT: 21, HANDSHAKE: 22, A
 export const MAX_RECORD_BODY = 16384 + 2048;
 
 export interface RecordSink {
+  /** A record's body, as a view (valid only during the call). Not called when the sink has `recordAt`. */
   record(type: number, version: number, body: Uint8Array): void;
+  /**
+   * A record's body in place, `length` bytes of `b` from `offset` (valid only during the call):
+   * when the sink has it, the stream calls it instead of `record`, and makes no view per record.
+   */
+  recordAt?(type: number, version: number, b: Uint8Array, offset: number, length: number): void;
   /**
    * An SSLv2-framed record's body: the SSLv2-compatible CLIENT-HELLO that opens a stream,
    * and in a pure SSLv2 handshake every later record (SERVER-HELLO, CLIENT-MASTER-KEY...).
@@ -34,10 +40,11 @@ export function looksLikeSslv2ServerHello(b: Uint8Array, o = 0): boolean {
 
 /**
  * Splits one direction's byte stream into records. Whole records in one delivery are
- * views. A record that spans deliveries is copied once into a buffer of its exact size
- * as soon as its header is known (a 16 kB Certificate record over 30 small segments is
- * one allocation, not 30 growing ones); only a header split across deliveries joins a
- * few carried bytes to the next delivery.
+ * read where they lie (a sink with `recordAt` gets the delivery and an offset, no view).
+ * A record that spans deliveries is copied once into a buffer of its exact size as soon
+ * as its header is known (a 16 kB Certificate record over 30 small segments is one
+ * allocation, not 30 growing ones); only a header split across deliveries joins a few
+ * carried bytes to the next delivery.
  */
 export class RecordStream {
   /** Bytes of a record header split across deliveries (fewer than a header). */
@@ -49,8 +56,12 @@ export class RecordStream {
   /** The stream opened with an SSLv2-framed record: later non-TLS records are SSLv2 too. */
   private sslv2 = false;
   broken = false;
+  /** The sink, when it reads records in place. */
+  private readonly inPlace: Pick<Required<RecordSink>, 'recordAt'> | null;
 
-  constructor(private readonly sink: RecordSink) {}
+  constructor(private readonly sink: RecordSink) {
+    this.inPlace = sink.recordAt !== undefined ? (sink as Pick<Required<RecordSink>, 'recordAt'>) : null;
+  }
 
   push(data: Uint8Array): void {
     if (this.broken) return;
@@ -104,7 +115,8 @@ export class RecordStream {
       }
       const len = (b[o + 3] << 8) | b[o + 4];
       if (b.length - o < 5 + len) break;
-      this.sink.record(b[o], (b[o + 1] << 8) | b[o + 2], b.subarray(o + 5, o + 5 + len));
+      if (this.inPlace !== null) this.inPlace.recordAt(b[o], (b[o + 1] << 8) | b[o + 2], b, o + 5, len);
+      else this.sink.record(b[o], (b[o + 1] << 8) | b[o + 2], b.subarray(o + 5, o + 5 + len));
       o += 5 + len;
     }
     if (o >= b.length || this.broken) return;

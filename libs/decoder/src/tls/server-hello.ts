@@ -1,5 +1,5 @@
-import { ByteReader } from './byte-reader';
-import { interpretServerExtensions, readExtensions } from './extensions';
+import { copyBytes, u16At } from './byte-reader';
+import { countExtensions, extensionBlockEnd, interpretServerExtensions, readExtensions } from './extensions';
 import type { ServerHello } from './hello-types';
 
 /** SHA-256("HelloRetryRequest"): the random of a HelloRetryRequest (RFC 8446 4.1.3). */
@@ -18,28 +18,49 @@ function draftLayout(version: number): boolean {
   return (version & 0xff00) === 0x7f00 && (version & 0xff) < 22;
 }
 
-/** ServerHello body (after the handshake header). Null when malformed. */
-export function parseServerHello(body: Uint8Array): ServerHello | null {
-  const version = body.length >= 2 ? (body[0] << 8) | body[1] : 0;
-  if (version !== 0x0304) return parse(body, draftLayout(version), false);
+/**
+ * ServerHello body (after the handshake header): `length` bytes of `b` from `offset`, read in
+ * place. Null when malformed. Like a ClientHello, a well-formed one is copied once (up to
+ * the end of its extension block: it outlives its packet), `random`, `sessionId` and the
+ * extension bodies being views into the copy.
+ */
+export function parseServerHello(b: Uint8Array, offset = 0, length = b.length - offset): ServerHello | null {
+  const version = length >= 2 ? u16At(b, offset) : 0;
+  if (version !== 0x0304) return parse(b, offset, offset + length, draftLayout(version), false);
   // 0x0304 is ambiguous: the draft layout must then account for every byte, else the final one.
-  return parse(body, true, true) ?? parse(body, false, false);
+  return parse(b, offset, offset + length, true, true) ?? parse(b, offset, offset + length, false, false);
 }
 
-function parse(body: Uint8Array, draft: boolean, exact: boolean): ServerHello | null {
-  const r = new ByteReader(body);
-  const version = r.u16();
-  const random = r.view(32).slice();
-  const sessionId = draft ? new Uint8Array(0) : r.view(r.u8()).slice();
-  const cipherSuite = r.u16();
-  const compressionMethod = draft ? 0 : r.u8();
-  if (r.bad) return null;
-  const extensions = readExtensions(r);
-  if (extensions === null || (exact && r.left !== 0)) return null;
+function parse(b: Uint8Array, offset: number, end: number, draft: boolean, exact: boolean): ServerHello | null {
+  // version (2), random (32), [session_id (u8 length)], cipher_suite (2), [compression_method (1)]
+  let o = offset + 34;
+  if (end - o < (draft ? 2 : 1)) return null;
+  const sidEnd = draft ? o : o + 1 + b[o];
+  o = sidEnd + (draft ? 2 : 3);
+  if (o > end) return null;
+  const count = countExtensions(b, o, end);
+  if (count < 0) return null;
+  const blockEnd = extensionBlockEnd(b, o, end);
+  if (exact && blockEnd !== end) return null;
+  const own = copyBytes(b, offset, blockEnd);
+  const base = -offset; // own[i] is b[offset + i]
+  const extensions = readExtensions(own, o + base, count);
   const sh: ServerHello = {
-    version, random, sessionId, cipherSuite, compressionMethod, extensions,
-    pskSelected: false, helloRetryRequest: random.every((b, i) => b === HRR_RANDOM[i]), sslv2: false,
+    version: u16At(b, offset),
+    random: own.subarray(2, 34),
+    sessionId: draft ? new Uint8Array(0) : own.subarray(35, sidEnd + base),
+    cipherSuite: u16At(b, sidEnd),
+    compressionMethod: draft ? 0 : b[sidEnd + 2],
+    extensions,
+    // The optional fields, undefined until an extension sets them (one object shape for all).
+    selectedVersion: undefined, keyShareGroup: undefined, alpn: undefined,
+    pskSelected: false, helloRetryRequest: isHrrRandom(b, offset + 2), sslv2: false,
   };
-  interpretServerExtensions(sh);
+  interpretServerExtensions(sh, extensions);
   return sh;
+}
+
+function isHrrRandom(b: Uint8Array, o: number): boolean {
+  for (let i = 0; i < 32; i++) if (b[o + i] !== HRR_RANDOM[i]) return false;
+  return true;
 }
