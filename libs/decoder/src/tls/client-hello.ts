@@ -9,10 +9,12 @@ const MAX_CIPHER_SUITES = 1024;
  * ClientHello body (after the 4-byte handshake header): `length` bytes of `b` from `offset`,
  * read in place. Null when malformed.
  *
- * One copy: a hello outlives the packet it came in (it is printed when its connection
- * ends), so once it is known to be well formed its bytes, up to the end of the extension
- * block, are copied once, and `random`, `sessionId` and the extension bodies are views
- * into that copy. The lists are arrays of their exact size, filled in place.
+ * Copies only what it keeps, once it is known to be well formed: a hello outlives the
+ * packet it came in (it is printed when its connection ends). `random` and `sessionId`
+ * are copies (32 bytes at most: typed arrays that small live on the JS heap, where they
+ * cost a fraction of one with its own memory), and so is the extension block, whose
+ * bodies are views into it made when read. The lists are arrays of their exact size,
+ * filled in place.
  */
 export function parseClientHello(b: Uint8Array, offset = 0, length = b.length - offset): ClientHello | null {
   const end = offset + length;
@@ -30,13 +32,11 @@ export function parseClientHello(b: Uint8Array, offset = 0, length = b.length - 
   if (methodsEnd > end) return null;
   const count = countExtensions(b, methodsEnd, end);
   if (count < 0) return null;
-  const own = copyBytes(b, offset, extensionBlockEnd(b, methodsEnd, end));
-  const base = -offset; // own[i] is b[offset + i]
-  const extensions = readExtensions(own, methodsEnd + base, count);
+  const extensions = readExtensions(b, methodsEnd, extensionBlockEnd(b, methodsEnd, end), count);
   const ch: ClientHello = {
     version: u16At(b, offset),
-    random: own.subarray(2, 34),
-    sessionId: own.subarray(35, sidEnd + base),
+    random: copyBytes(b, offset + 2, offset + 34),
+    sessionId: copyBytes(b, sidStart, sidEnd),
     cipherSuites: cipherSuiteList(b, suitesStart, suitesEnd),
     compressionMethods: byteListAt(b, methodsStart, methodsEnd),
     extensions,

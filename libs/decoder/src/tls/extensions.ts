@@ -1,4 +1,4 @@
-import { byteListAt, latin1At, u16At, u16ListAt } from './byte-reader';
+import { byteListAt, copyBytes, latin1At, u16At, u16ListAt } from './byte-reader';
 import type { ClientHello, ServerHello, TlsExtension } from './hello-types';
 
 export const Ext = {
@@ -63,10 +63,16 @@ export function extensionBlockEnd(b: Uint8Array, o: number, end: number): number
   return o >= end ? o : o + 2 + u16At(b, o);
 }
 
-/** The `n` extensions (countExtensions) of the block at own[o..]: views into `own` made only when read. */
-export function readExtensions(own: Uint8Array, o: number, n: number): HelloExtension[] {
+/**
+ * The `n` extensions (countExtensions) of the block at b[o, blockEnd). The block is copied
+ * (a hello outlives its packet; not when it holds none), each body a view into the copy
+ * made only when read.
+ */
+export function readExtensions(b: Uint8Array, o: number, blockEnd: number, n: number): HelloExtension[] {
   const out: HelloExtension[] = new Array(n);
-  let p = o + 2;
+  if (n === 0) return out;
+  const own = copyBytes(b, o, blockEnd);
+  let p = 2;
   for (let i = 0; i < n; i++) {
     const start = p + 4;
     const end = start + u16At(own, p + 2);

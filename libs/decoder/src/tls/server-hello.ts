@@ -20,9 +20,9 @@ function draftLayout(version: number): boolean {
 
 /**
  * ServerHello body (after the handshake header): `length` bytes of `b` from `offset`, read in
- * place. Null when malformed. Like a ClientHello, a well-formed one is copied once (up to
- * the end of its extension block: it outlives its packet), `random`, `sessionId` and the
- * extension bodies being views into the copy.
+ * place. Null when malformed. Like a ClientHello, a well-formed one copies what it keeps
+ * (it outlives its packet): `random`, `sessionId` and its extension block, whose bodies are
+ * views made when read.
  */
 export function parseServerHello(b: Uint8Array, offset = 0, length = b.length - offset): ServerHello | null {
   const version = length >= 2 ? u16At(b, offset) : 0;
@@ -42,13 +42,11 @@ function parse(b: Uint8Array, offset: number, end: number, draft: boolean, exact
   if (count < 0) return null;
   const blockEnd = extensionBlockEnd(b, o, end);
   if (exact && blockEnd !== end) return null;
-  const own = copyBytes(b, offset, blockEnd);
-  const base = -offset; // own[i] is b[offset + i]
-  const extensions = readExtensions(own, o + base, count);
+  const extensions = readExtensions(b, o, blockEnd, count);
   const sh: ServerHello = {
     version: u16At(b, offset),
-    random: own.subarray(2, 34),
-    sessionId: draft ? new Uint8Array(0) : own.subarray(35, sidEnd + base),
+    random: copyBytes(b, offset + 2, offset + 34),
+    sessionId: copyBytes(b, draft ? sidEnd : offset + 35, sidEnd),
     cipherSuite: u16At(b, sidEnd),
     compressionMethod: draft ? 0 : b[sidEnd + 2],
     extensions,
