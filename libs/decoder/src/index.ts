@@ -29,3 +29,5 @@ export { alertDescriptionName, alertLevelName } from './tls/tables/alert-descrip
 export { handshakeTypeName } from './tls/tables/handshake-types';
 export { versionName, ecsTlsVersion } from './tls/tables/versions';
 export { connectionEventJson } from './event/connection-event-json';
+export { writeConnectionEvent } from './event/connection-event-bytes';
+export { JsonByteWriter } from './event/json-byte-writer';

@@ -1,6 +1,9 @@
-import { connectionEventJson, type Connection } from '@shakewatch/decoder';
+import { writeConnectionEvent, type Connection, type JsonByteWriter } from '@shakewatch/decoder';
 
-/** One connection as an ndjson line (no newline): `JSON.stringify(connectionEvent(c))`, written directly. */
-export function eventLine(c: Connection): string {
-  return connectionEventJson(c);
+/**
+ * One connection's ndjson line (no newline) into the output's buffer:
+ * `JSON.stringify(connectionEvent(c))` as UTF-8, written directly (StdoutWriter#lineWith).
+ */
+export function eventLine(w: JsonByteWriter, c: Connection): void {
+  writeConnectionEvent(c, w);
 }

@@ -43,7 +43,7 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
         for (const l of formatLadder(c)) out.line(l);
         out.line('');
       }
-    : (c: Connection) => out.line(eventLine(c));
+    : (c: Connection) => out.lineWith(eventLine, c);
   const analyzer = new CaptureAnalyzer(print, { recordLadder: text, summarizeTlsEarly: !text, reuseConnections: true, maxConnections: options.maxConnections });
   try {
     for await (const chunk of readChunks(path)) {

@@ -4,10 +4,29 @@ import { CLIENT, Connection, SERVER, type AnomalyCode, type EndReason, type Rese
 import { EndpointState } from '../tcp/zeek-state';
 import { analyze, fixture, FIXTURES_DIR } from '../testing/fixtures';
 import { connectionEvent, isoTimestamp } from './connection-event';
+import { writeConnectionEvent } from './connection-event-bytes';
 import { connectionEventJson } from './connection-event-json';
+import { JsonByteWriter } from './json-byte-writer';
 import type { TlsEvent } from './tls-event';
 
 const reference = (c: Connection): string => JSON.stringify(connectionEvent(c));
+/** Bytes as a latin1 string, one character per byte: exact, and quick for expect() to compare and show. */
+const bytes = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+/** The UTF-8 bytes of `s`, in the same form. */
+const utf8 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+
+/**
+ * Each connection's event written by writeConnectionEvent after the ones before it and a
+ * newline, as an ndjson stream is, into a writer of `size` bytes: lines cross the growths.
+ */
+function ndjsonBytes(connections: Connection[], size: number): Uint8Array {
+  const w = new JsonByteWriter(size);
+  for (const c of connections) {
+    writeConnectionEvent(c, w);
+    w.byte(0x0a);
+  }
+  return w.buf.subarray(0, w.pos);
+}
 
 describe('connectionEventJson: byte for byte JSON.stringify(connectionEvent(c))', () => {
   const captures = readdirSync(FIXTURES_DIR).filter((n) => /\.pcap(ng)?$/.test(n));
@@ -31,6 +50,117 @@ describe('connectionEventJson: byte for byte JSON.stringify(connectionEvent(c))'
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('writeConnectionEvent: the UTF-8 bytes of JSON.stringify(connectionEvent(c))', () => {
+  const captures = readdirSync(FIXTURES_DIR).filter((n) => /\.pcap(ng)?$/.test(n));
+
+  it.each(captures.flatMap((name) => [[name, false], [name, true]] as const))('every connection of %s (summarizeTlsEarly %s)', (name, summarizeTlsEarly) => {
+    const { connections } = analyze(fixture(name), { summarizeTlsEarly });
+    expect(connections.length).toBeGreaterThan(0);
+    const expected = utf8(connections.map((c) => `${reference(c)}\n`).join(''));
+    // A roomy buffer, and one that starts tiny and grows inside lines.
+    expect(bytes(ndjsonBytes(connections, 1 << 20))).toBe(expected);
+    expect(bytes(ndjsonBytes(connections, 1))).toBe(expected);
+    // One line alone, from the middle of a writer's buffer.
+    for (const c of connections) {
+      const w = new JsonByteWriter(64);
+      w.byte(0x20);
+      writeConnectionEvent(c, w);
+      expect(bytes(w.buf.subarray(1, w.pos))).toBe(utf8(reference(c)));
+    }
+  });
+
+  it('constructed connections: any field values, anomalies, resets, handshakes, IPv6, TLS summaries with odd strings', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryConnection(), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 600 }), (connections, size) => {
+        expect(bytes(ndjsonBytes(connections, size))).toBe(utf8(connections.map((c) => `${reference(c)}\n`).join('')));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('numbers at the edges: counters past 2^31, 2^32 and up to 2^53 - 1, spans running backwards, odd timestamps', () => {
+    const edges = [0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 999_999_999, 1e9, 2 ** 53 - 1];
+    fc.assert(
+      fc.property(
+        arbitraryConnection(),
+        fc.array(fc.constantFrom(...edges), { minLength: 8, maxLength: 8 }),
+        fc.tuple(fc.integer({ min: -(2 ** 33), max: 2 ** 33 }), fc.oneof(fc.integer({ min: 0, max: 999_999_999 }), fc.constantFrom(-1, 1e9, 2 ** 40, 0.5))),
+        (c, n, [sec, nsec]) => {
+          c.ep[CLIENT].packets = n[0];
+          c.ep[SERVER].packets = n[1];
+          c.ep[CLIENT].payloadBytes = n[2];
+          c.ep[SERVER].payloadBytes = n[3];
+          c.port[CLIENT] = n[4];
+          c.rttNs = n[5];
+          c.serverNs = n[6];
+          // Capture time running backwards: a negative duration.
+          c.firstSec = sec;
+          c.firstNsec = nsec;
+          c.lastSec = sec - n[7];
+          c.anomalies.retransmission = n[7];
+          expect(bytes(ndjsonBytes([c], 16))).toBe(utf8(`${reference(c)}\n`));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('writeConnectionEvent: long strings', () => {
+  // Longer than the room the event reserves: plain ASCII, escaped, and three bytes a character.
+  // Before the test below fills the per-value pieces' tables (then new values skip them).
+  it.each([['plain', 'x'.repeat(5000)], ['escaped', '"\\\n'.repeat(2000)], ['CJK', '中'.repeat(3000)]])('%s, in each string field', (_kind, long) => {
+    const c = new Connection(1, 4, new Uint8Array([10, 0, 0, 1]), 1234, new Uint8Array([10, 0, 0, 2]), 443, 0);
+    c.rttNs = c.serverNs = c.clientNs = 12345;
+    c.firstRstSide = 1;
+    for (const set of [
+      () => (c.endReason = long as EndReason),
+      () => (c.zeekHistory.text = long),
+      () => (c.roleSource = long as RoleSource),
+      () => (c.resetPhase = long as ResetPhase),
+    ]) {
+      set();
+      for (const size of [1, 2048, 1 << 16]) expect(bytes(ndjsonBytes([c, c], size))).toBe(utf8(`${reference(c)}\n${reference(c)}\n`));
+    }
+  });
+});
+
+describe('writeConnectionEvent: enum fields holding any string', () => {
+  // The fields written from pre-encoded pieces per value (reason, client_from, reset_phase):
+  // values no enum has, ones to escape, long ones, and more distinct ones than are kept.
+  it('writes them as JSON.stringify does', () => {
+    const values = fc.oneof(oddString(), fc.string({ minLength: 60, maxLength: 80 }), fc.integer({ min: 0, max: 99 }).map((i) => `v${i}`));
+    fc.assert(
+      fc.property(arbitraryConnection(), values, values, values, fc.constantFrom<-1 | 0 | 1>(0, 1), (c, reason, role, phase, rstSide) => {
+        c.endReason = reason as EndReason;
+        c.roleSource = role as RoleSource;
+        c.firstRstSide = rstSide;
+        c.resetPhase = phase as ResetPhase;
+        expect(bytes(ndjsonBytes([c, c], 32))).toBe(utf8(`${reference(c)}\n${reference(c)}\n`));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('writeConnectionEvent: anomalies JSON.stringify leaves out', () => {
+  it('an undefined count takes its key and comma with it (the object stays, maybe empty)', () => {
+    fc.assert(
+      fc.property(arbitraryConnection(), fc.array(fc.tuple(fc.constantFrom(...ANOMALIES), fc.option(fc.nat(5), { nil: undefined })), { maxLength: 5 }), (c, entries) => {
+        c.anomalies = {};
+        for (const [code, n] of entries) c.anomalies[code] = n;
+        expect(bytes(ndjsonBytes([c], 64))).toBe(utf8(`${reference(c)}\n`));
+        expect(connectionEventJson(c)).toBe(reference(c));
+      }),
+    );
+    const c = new Connection(1, 4, new Uint8Array([10, 0, 0, 1]), 1234, new Uint8Array([10, 0, 0, 2]), 443, 0);
+    c.anomalies = { zero_window: undefined, retransmission: 2, seq_gap: undefined };
+    expect(connectionEventJson(c)).toContain(',"anomalies":{"retransmission":2}}');
+    c.anomalies = { zero_window: undefined };
+    expect(connectionEventJson(c)).toContain(',"anomalies":{}}');
   });
 });
 

@@ -1,0 +1,253 @@
+import { formatIpv6 } from '../address';
+import { CLIENT, SERVER, type Connection } from '../tcp/connection';
+import { isoTimestamp } from './connection-event';
+import { asciiBytes, JsonByteWriter, putBytes, putNumber, putPadded, putPlainString } from './json-byte-writer';
+import { tlsEvent } from './tls-event';
+
+/**
+ * JSON.stringify(connectionEvent(c)) as UTF-8, byte for byte, written straight into `w`
+ * (no newline): no event object, no text. Same keys in the same order, the same ones left
+ * out. Keys and punctuation are pre-encoded (with the enum value between two keys, per
+ * value), integers (ports, counts, nanoseconds) written as digits, the timestamp and IPv4
+ * addresses from small caches of their bytes; the handshake's seconds
+ * (fractions) go through String(), the `tls` part (a TlsEvent: open-ended strings,
+ * certificate fields; one connection in seven) through JSON.stringify.
+ * connection-event-json.spec.ts holds the two forms to each other: a field added to
+ * connectionEvent() must be added here too, in its place.
+ */
+export function writeConnectionEvent(c: Connection, w: JsonByteWriter): void {
+  const client = c.ep[CLIENT];
+  const server = c.ep[SERVER];
+  // Room for every piece of known size; a piece that may be longer (a string JSON.stringify
+  // escapes, an anomaly) is written through `w` and makes this room again. Hence `w.buf`,
+  // not a local: it may have grown.
+  w.reserve(ROOM);
+  let p = putTimestamp(w.buf, w.pos, c.firstSec, c.firstNsec);
+  p = putNumber(w.buf, p, (c.lastSec - c.firstSec) * 1e9 + (c.lastNsec - c.firstNsec));
+  p = c.endReason === null ? putBytes(w.buf, p, K_NULL_REASON) : putPiece(w, p, REASON, c.endReason);
+  p = putIpPort(w, p, c.addr[CLIENT], c.ipVersion);
+  p = putNumber(w.buf, p, c.port[CLIENT]);
+  p = putBytes(w.buf, p, K_PACKETS);
+  p = putNumber(w.buf, p, client.packets);
+  p = putBytes(w.buf, p, K_BYTES);
+  p = putNumber(w.buf, p, client.payloadBytes);
+  p = putBytes(w.buf, p, K_DESTINATION_IP);
+  p = putIpPort(w, p, c.addr[SERVER], c.ipVersion);
+  p = putNumber(w.buf, p, c.port[SERVER]);
+  p = putBytes(w.buf, p, K_PACKETS);
+  p = putNumber(w.buf, p, server.packets);
+  p = putBytes(w.buf, p, K_BYTES);
+  p = putNumber(w.buf, p, server.payloadBytes);
+  // connectionEvent's `tcp`: its literal's keys, then the ones it adds.
+  p = putPiece(w, p, c.ipVersion === 4 ? CONN_STATE_V4 : CONN_STATE_V6, c.connState);
+  p = putString(w, p, c.history);
+  p = putPiece(w, p, CLIENT_FROM, c.roleSource);
+  p = putNumber(w.buf, p, c.anomalies.syn_retransmission ?? 0);
+  p = putBytes(w.buf, p, K_RESETS);
+  p = putNumber(w.buf, p, client.rstCount + server.rstCount);
+  p = putPiece(w, p, CLOSE, c.closeKind);
+  if (c.rttNs >= 0 || c.serverNs >= 0 || c.clientNs >= 0) p = putHandshake(w.buf, p, c);
+  if (c.firstRstSide !== -1) {
+    const byClient = c.firstRstSide === CLIENT;
+    // As connectionEvent: no phase, no key.
+    if (c.resetPhase === null) p = putBytes(w.buf, p, byClient ? K_RESET_CLIENT : K_RESET_SERVER);
+    else p = putPiece(w, p, byClient ? RESET_CLIENT_PHASE : RESET_SERVER_PHASE, c.resetPhase);
+  }
+  w.pos = p;
+  writeAnomalies(w, c.anomalies);
+  const tls = c.tlsSummary ?? tlsEvent(c.tls);
+  if (tls) {
+    w.bytes(K_TLS_AFTER_TCP);
+    w.text(JSON.stringify(tls));
+    w.byte(0x7d);
+  } else w.bytes(END_AFTER_TCP);
+}
+
+/**
+ * Room for the pieces of known size, with margin: the timestamp (~90 bytes), 12 numbers of
+ * up to NUMBER_ROOM, keys, two addresses, the history and five enum pieces (keys around a
+ * value of at most PLAIN_MAX: ~170 bytes each). Anything longer goes through `w`.
+ */
+const ROOM = 2048;
+const PLAIN_MAX = 64;
+
+/** A string as JSON.stringify writes it: a short plain one in place, any other through `w` (room made again). */
+function putString(w: JsonByteWriter, p: number, s: string): number {
+  if (s.length <= PLAIN_MAX) {
+    const end = putPlainString(w.buf, p, s);
+    if (end >= 0) return end;
+  }
+  w.pos = p;
+  w.string(s);
+  w.reserve(ROOM);
+  return w.pos;
+}
+
+/**
+ * A field of a few values (an enum: conn_state, close...) with the keys and punctuation
+ * around it, `prefix + JSON.stringify(value) + suffix`, pre-encoded per value as they come:
+ * one copy instead of three pieces.
+ */
+class Piece {
+  private readonly byValue = new Map<string, Uint8Array>();
+  readonly prefix: Uint8Array;
+  readonly suffix: Uint8Array;
+
+  constructor(
+    private readonly prefixText: string,
+    private readonly suffixText = '',
+  ) {
+    this.prefix = asciiBytes(prefixText);
+    this.suffix = asciiBytes(suffixText);
+  }
+
+  /** The bytes for `value`, or undefined for a value to write in three pieces (one to escape, or too many values). */
+  bytes(value: string): Uint8Array | undefined {
+    let b = this.byValue.get(value);
+    if (b === undefined && this.byValue.size < 32 && value.length <= PLAIN_MAX && PLAIN.test(value)) {
+      b = asciiBytes(`${this.prefixText}"${value}"${this.suffixText}`);
+      this.byValue.set(value, b);
+    }
+    return b;
+  }
+}
+/** What JSON.stringify keeps as it is: printable ASCII but `"` and `\`. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function putPiece(w: JsonByteWriter, p: number, piece: Piece, value: string): number {
+  const b = piece.bytes(value);
+  if (b !== undefined) return putBytes(w.buf, p, b);
+  p = putString(w, putBytes(w.buf, p, piece.prefix), value);
+  return putBytes(w.buf, p, piece.suffix);
+}
+
+/** `,"handshake":{...}` with the spans seen (at least one), in connectionEvent's order. */
+function putHandshake(buf: Uint8Array, p: number, c: Connection): number {
+  let more = false;
+  if (c.rttNs >= 0) {
+    p = putBytes(buf, p, K_HS_RTT);
+    p = putNumber(buf, p, c.rttNs / 1e9);
+    more = true;
+  }
+  if (c.serverNs >= 0) {
+    p = putBytes(buf, p, more ? K_SERVER_SECONDS : K_HS_SERVER);
+    p = putNumber(buf, p, c.serverNs / 1e9);
+    more = true;
+  }
+  if (c.clientNs >= 0) {
+    p = putBytes(buf, p, more ? K_CLIENT_SECONDS : K_HS_CLIENT);
+    p = putNumber(buf, p, c.clientNs / 1e9);
+  }
+  buf[p++] = 0x7d;
+  return p;
+}
+
+/** `,"anomalies":{...}` in the object's own key order (insertion order, which connectionEvent's copy keeps). */
+function writeAnomalies(w: JsonByteWriter, a: Connection['anomalies']): void {
+  let any = false;
+  let more = false;
+  // for-in: the own keys in Object.keys' order (a plain object literal: nothing inherited), no array.
+  for (const code in a) {
+    if (!any) {
+      w.bytes(K_ANOMALIES);
+      any = true;
+    }
+    const v: unknown = a[code as keyof typeof a];
+    // Counts; anything else as JSON.stringify has it (undefined: the key left out).
+    const json = typeof v === 'number' ? undefined : (JSON.stringify(v) as string | undefined);
+    if (typeof v !== 'number' && json === undefined) continue;
+    if (more) w.byte(0x2c);
+    w.string(code);
+    w.byte(0x3a);
+    if (json === undefined) w.number(v as number);
+    else w.text(json);
+    more = true;
+  }
+  if (any) w.byte(0x7d);
+}
+
+/**
+ * An address in quotes, as formatIp writes it, and the `,"port":` key after it. IPv4 from a
+ * small direct-mapped cache of those bytes (as formatIpv4's): a host's events name the same
+ * few addresses over and over.
+ */
+function putIpPort(w: JsonByteWriter, p: number, b: Uint8Array, version: 4 | 6): number {
+  if (version === 4 && b.length >= 4) {
+    const key = (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+    const slot = (key ^ (key >>> 8) ^ (key >>> 16) ^ (key >>> 24)) & (V4_SLOTS - 1);
+    let bytes = v4Bytes[slot];
+    if (bytes === undefined || v4Key[slot] !== key) {
+      bytes = asciiBytes(`"${b[0]}.${b[1]}.${b[2]}.${b[3]}","port":`);
+      v4Bytes[slot] = bytes;
+      v4Key[slot] = key;
+    }
+    return putBytes(w.buf, p, bytes);
+  }
+  p = putString(w, p, version === 4 ? `${b[0]}.${b[1]}.${b[2]}.${b[3]}` : formatIpv6(b, 0));
+  return putBytes(w.buf, p, K_PORT);
+}
+const V4_SLOTS = 256;
+const v4Key = new Int32Array(V4_SLOTS);
+const v4Bytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(V4_SLOTS).fill(undefined);
+
+/**
+ * `{"@timestamp":` and isoTimestamp(sec, nsec) in quotes: the key and the date and time
+ * to the second from a small direct-mapped cache of their bytes (events come in the order
+ * connections end, so their first seconds jump among recent ones), then the nanoseconds'
+ * nine digits. Room: 64 bytes (isoTimestamp's text is ASCII and at most ~50 long).
+ */
+function putTimestamp(buf: Uint8Array, p: number, sec: number, nsec: number): number {
+  let bytes: Uint8Array | undefined;
+  if (Number.isInteger(nsec) && nsec >= 0 && nsec < 1e9) {
+    const slot = sec & (SECONDS_CACHED - 1);
+    bytes = cachedBytes[slot];
+    if (cachedSec[slot] !== sec) {
+      const text = new Date(sec * 1000).toISOString().slice(0, 19); // ...T03:04:05
+      bytes = text.length === 19 ? asciiBytes(`{"@timestamp":"${text}.`) : undefined;
+      cachedBytes[slot] = bytes;
+      cachedSec[slot] = sec;
+    }
+  }
+  if (bytes === undefined) {
+    // Seconds out of Date's usual range, nanoseconds out of theirs: as isoTimestamp has it.
+    p = putBytes(buf, p, K_TIMESTAMP);
+    const text = isoTimestamp(sec, nsec);
+    buf[p++] = 0x22;
+    for (let i = 0; i < text.length; i++) buf[p++] = text.charCodeAt(i);
+    buf[p++] = 0x22;
+    return putBytes(buf, p, K_DURATION);
+  }
+  p = putBytes(buf, p, bytes);
+  p = putPadded(buf, p, nsec, 9);
+  return putBytes(buf, p, K_Z_DURATION);
+}
+const SECONDS_CACHED = 64;
+const cachedSec = new Float64Array(SECONDS_CACHED).fill(Number.NaN);
+const cachedBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SECONDS_CACHED).fill(undefined);
+
+const K_TIMESTAMP = asciiBytes('{"@timestamp":');
+const K_Z_DURATION = asciiBytes('Z","event":{"duration":');
+const K_DURATION = asciiBytes(',"event":{"duration":');
+const REASON = new Piece(',"reason":', '},"source":{"ip":');
+const K_NULL_REASON = asciiBytes(',"reason":null},"source":{"ip":');
+const K_DESTINATION_IP = asciiBytes('},"destination":{"ip":');
+const K_PORT = asciiBytes(',"port":');
+const K_PACKETS = asciiBytes(',"packets":');
+const K_BYTES = asciiBytes(',"bytes":');
+const CONN_STATE_V4 = new Piece('},"network":{"type":"ipv4","transport":"tcp"},"tcp":{"conn_state":', ',"history":');
+const CONN_STATE_V6 = new Piece('},"network":{"type":"ipv6","transport":"tcp"},"tcp":{"conn_state":', ',"history":');
+const CLIENT_FROM = new Piece(',"client_from":', ',"syn_retransmits":');
+const K_RESETS = asciiBytes(',"resets":');
+const CLOSE = new Piece(',"close":');
+const K_HS_RTT = asciiBytes(',"handshake":{"rtt_seconds":');
+const K_HS_SERVER = asciiBytes(',"handshake":{"server_seconds":');
+const K_HS_CLIENT = asciiBytes(',"handshake":{"client_seconds":');
+const K_SERVER_SECONDS = asciiBytes(',"server_seconds":');
+const K_CLIENT_SECONDS = asciiBytes(',"client_seconds":');
+const K_RESET_CLIENT = asciiBytes(',"reset_sender":"client"');
+const K_RESET_SERVER = asciiBytes(',"reset_sender":"server"');
+const RESET_CLIENT_PHASE = new Piece(',"reset_sender":"client","reset_phase":');
+const RESET_SERVER_PHASE = new Piece(',"reset_sender":"server","reset_phase":');
+const K_ANOMALIES = asciiBytes(',"anomalies":{');
+const K_TLS_AFTER_TCP = asciiBytes('},"tls":');
+const END_AFTER_TCP = asciiBytes('}}');
