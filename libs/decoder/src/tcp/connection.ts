@@ -107,6 +107,9 @@ export class Connection implements EndpointPair {
   // TLS (see tls/tls-feed.ts): the session and, while it needs bytes, per-side reassembly
   tls: TlsSession | null = null;
   reassembly: [StreamReassembler, StreamReassembler] | null = null;
+  /** Where each side's stream starts (its SYN's seq + 1; -1: none), until reassembly is made. */
+  tlsStart0 = -1;
+  tlsStart1 = -1;
   /** The TLS session needs no more bytes (or TLS analysis is off for this connection). */
   tlsDone = false;
   /**
@@ -168,6 +171,7 @@ export class Connection implements EndpointPair {
     this.zeekHistory.reset();
     this.tls = null;
     this.reassembly = null;
+    this.tlsStart0 = this.tlsStart1 = -1;
     this.tlsDone = false;
     this.tlsSummary = undefined;
     this.anomalies = {};

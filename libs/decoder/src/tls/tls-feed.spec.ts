@@ -1,4 +1,6 @@
-import { analyze } from '../testing/fixtures';
+import { PacketDecoder } from '../packet-decoder';
+import { analyze, fixture, readCapture } from '../testing/fixtures';
+import { TcpFlag } from '../transport/tcp-flags';
 import { writePcap } from '../testing/capture-writer';
 import { hexBytes } from './testing-streams';
 
@@ -67,5 +69,39 @@ describe('feedTls and payload lengths', () => {
     const [c] = analyze(capture(14 + 20 + 20 + 100)).connections; // the ServerHello record is the first 79 bytes
     expect(c.tls?.gaps).toBe(1);
     expect(c.tls?.serverHello?.cipherSuite).toBe(0x0004);
+  });
+});
+
+describe('feedTls before the first bytes', () => {
+  // tls-basic.pcap's first connection, with a SYN-ACK carrying another ISN sent just
+  // before the real one (a server that restarted its handshake): the server's bytes
+  // start after the second ISN, and the stream must follow them there.
+  const withRestartedSynAck = (): Uint8Array => {
+    const frames = readCapture(fixture('tls-basic.pcap')).packets;
+    const d = new PacketDecoder();
+    const i = frames.findIndex((f) => {
+      const p = d.decode(f);
+      return p !== null && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
+    });
+    const p = d.decode(frames[i]);
+    const fake = frames[i].data.slice();
+    new DataView(fake.buffer).setUint32(p!.payloadOffset - p!.tcpHeaderLength + 4, (p!.seq + 0x01000000) >>> 0);
+    const all = [...frames.slice(0, i), { ...frames[i], data: fake, origLen: fake.length }, ...frames.slice(i)];
+    return writePcap(all.map((f) => ({ data: f.data, tsSec: f.tsSec, tsNsec: f.tsNsec })));
+  };
+
+  it('follows a side whose SYN came again with a new ISN before any byte', () => {
+    const plain = analyze(fixture('tls-basic.pcap')).connections[0];
+    const restarted = analyze(withRestartedSynAck()).connections[0];
+    expect(plain.tls?.established).toBe(true);
+    expect(restarted.tls?.established).toBe(true);
+    expect(restarted.tls?.gaps).toBe(0);
+    expect(restarted.tls?.serverHello?.cipherSuite).toBe(plain.tls?.serverHello?.cipherSuite);
+  });
+
+  it('makes no reassembly for a connection that never carries a byte', () => {
+    const refused = analyze(fixture('tcp-refused.pcap')).connections;
+    expect(refused.length).toBeGreaterThan(0);
+    for (const c of refused) expect(c.reassembly).toBeNull();
   });
 });

@@ -19,11 +19,15 @@ export const TLS_REASSEMBLY_CAP = 256 * 1024;
  */
 export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessages: boolean): void {
   if (c.tlsDone) return;
-  if (c.reassembly === null) {
-    c.reassembly = [new StreamReassembler(new TlsSink(c, 0, recordMessages), TLS_REASSEMBLY_CAP), new StreamReassembler(new TlsSink(c, 1, recordMessages), TLS_REASSEMBLY_CAP)];
-  }
-  const r = c.reassembly;
   const flags = p.flags;
+  let r = c.reassembly;
+  if (r === null) {
+    // No reassembly before the first bytes: a SYN only tells where its side's stream starts
+    // (kept in two numbers). Made at the first SYN, it lived through the handshake and past
+    // a garbage collection or two for every connection, most of them never TLS.
+    if ((p.payloadLength === 0 || flags & TcpFlag.RST) && !startsAnother(c, side, p)) return;
+    r = c.reassembly = newReassembly(c, recordMessages);
+  }
   if (flags & TcpFlag.SYN) r[side].start((p.seq + 1) >>> 0);
   if (flags & TcpFlag.ACK && !(flags & TcpFlag.RST)) r[side ^ 1].acked(p.ack);
   if (p.payloadLength > 0 && !(flags & TcpFlag.RST)) {
@@ -42,6 +46,30 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
     c.tlsDone = true;
     if (!t.isTls && (t.messages === null || t.messages.length === 0)) c.tls = null;
   }
+}
+
+/**
+ * Remembers a SYN's stream start while no reassembly exists; true when the side already
+ * had another one (a SYN sent again with a new ISN): the reassembler sorts those out.
+ */
+function startsAnother(c: Connection, side: Side, p: DecodedPacket): boolean {
+  if (!(p.flags & TcpFlag.SYN)) return false;
+  const start = (p.seq + 1) >>> 0;
+  const known = side === 0 ? c.tlsStart0 : c.tlsStart1;
+  if (known === -1) {
+    if (side === 0) c.tlsStart0 = start;
+    else c.tlsStart1 = start;
+    return false;
+  }
+  return known !== start;
+}
+
+/** Both sides' reassemblers, told the stream starts seen so far (as if made at the first SYN). */
+function newReassembly(c: Connection, recordMessages: boolean): [StreamReassembler, StreamReassembler] {
+  const r: [StreamReassembler, StreamReassembler] = [new StreamReassembler(new TlsSink(c, 0, recordMessages), TLS_REASSEMBLY_CAP), new StreamReassembler(new TlsSink(c, 1, recordMessages), TLS_REASSEMBLY_CAP)];
+  if (c.tlsStart0 !== -1) r[0].start(c.tlsStart0);
+  if (c.tlsStart1 !== -1) r[1].start(c.tlsStart1);
+  return r;
 }
 
 function session(c: Connection, recordMessages: boolean): TlsSession {
