@@ -76,7 +76,15 @@ export class PacketDecoder {
     c.end = raw.offset + raw.caplen;
     c.depth = 0;
     c.skip = null;
-    this.startLink(raw.linkType, b, c);
+    if (raw.linkType === LinkType.ETHERNET && c.end - c.offset >= 14 && b[c.offset + 12] === 0x08 && b[c.offset + 13] === 0x00 && this.maxEncapsulations >= 2) {
+      // Ethernet II with IPv4, most frames there are: straight to IPv4, as the two steps would.
+      c.offset += 14;
+      c.proto = ETH_IPV4;
+      c.depth = 2;
+      c.next = Next.Ipv4;
+    } else {
+      this.startLink(raw.linkType, b, c);
+    }
     while (c.next !== Next.Done) {
       if (++c.depth > this.maxEncapsulations) {
         stop(c, 'ext_header_cap');

@@ -24,6 +24,13 @@ export function decodeTcpOptions(b: Uint8Array, start: number, end: number, o: T
   o.tsEcr = 0;
   o.malformed = false;
   o.truncated = captured < end;
+  // The block on nearly every segment after the handshake (Linux): NOP, NOP, timestamps.
+  if (end - start === 12 && captured >= end && b[start] === NOP && b[start + 1] === NOP && b[start + 2] === TIMESTAMP && b[start + 3] === 10) {
+    o.hasTimestamp = true;
+    o.tsVal = u32be(b, start + 4);
+    o.tsEcr = u32be(b, start + 8);
+    return;
+  }
   let i = start;
   while (i < captured) {
     const kind = b[i];
