@@ -1,7 +1,7 @@
 import { formatIpv6 } from '../address';
 import { CLIENT, SERVER, type Connection } from '../tcp/connection';
 import { isoTimestamp } from './connection-event';
-import { asciiBytes, JsonByteWriter, putBytes, putNumber, putPadded, putPlainString } from './json-byte-writer';
+import { asciiBytes, JsonByteWriter, putBytes, putNumber, putPadded, putPlainString, putSeconds } from './json-byte-writer';
 import { tlsEvent } from './tls-event';
 
 /**
@@ -126,17 +126,17 @@ function putHandshake(buf: Uint8Array, p: number, c: Connection): number {
   let more = false;
   if (c.rttNs >= 0) {
     p = putBytes(buf, p, K_HS_RTT);
-    p = putNumber(buf, p, c.rttNs / 1e9);
+    p = putSeconds(buf, p, c.rttNs);
     more = true;
   }
   if (c.serverNs >= 0) {
     p = putBytes(buf, p, more ? K_SERVER_SECONDS : K_HS_SERVER);
-    p = putNumber(buf, p, c.serverNs / 1e9);
+    p = putSeconds(buf, p, c.serverNs);
     more = true;
   }
   if (c.clientNs >= 0) {
     p = putBytes(buf, p, more ? K_CLIENT_SECONDS : K_HS_CLIENT);
-    p = putNumber(buf, p, c.clientNs / 1e9);
+    p = putSeconds(buf, p, c.clientNs);
   }
   buf[p++] = 0x7d;
   return p;

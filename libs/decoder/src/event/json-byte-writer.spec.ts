@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { asciiBytes, JsonByteWriter, putPadded, putUint32 } from './json-byte-writer';
+import { asciiBytes, JsonByteWriter, putPadded, putSeconds, putUint32 } from './json-byte-writer';
 
 // Bytes compared as latin1 strings, one character per byte: exact, and quick for expect() to compare and show.
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
@@ -47,6 +47,29 @@ describe('JsonByteWriter.number: JSON.stringify(n) as bytes', () => {
       for (const n of [10 ** e - 1, 10 ** e, 10 ** e + 1]) {
         for (const v of [n, -n]) expect(bytesOf((w) => w.number(v))).toBe(utf8(JSON.stringify(v)));
       }
+    }
+  });
+});
+
+describe('putSeconds: JSON.stringify(ns / 1e9) as bytes', () => {
+  const seconds = (ns: number): string => bytesOf((w) => {
+    w.reserve(64);
+    w.pos = putSeconds(w.buf, w.pos, ns);
+  });
+  it('any whole number of nanoseconds, any magnitude, both signs, and what is not whole', () => {
+    const ns = fc.oneof(
+      fc.integer({ min: -2_000_000, max: 2_000_000 }),
+      fc.integer({ min: 0, max: 2 ** 31 }),
+      fc.maxSafeInteger(),
+      fc.integer({ min: 1, max: 15 }).chain((e) => fc.tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: -3, max: 3 })).map(([m, d]) => m * 10 ** e + d)),
+      fc.double({ noNaN: false }),
+    );
+    fc.assert(fc.property(ns, (n) => expect(seconds(n)).toBe(JSON.stringify(n / 1e9))), { numRuns: 20000 });
+  });
+
+  it('the edges of the fast path', () => {
+    for (const n of [0, 999, 1000, 1001, 1e9, 1e9 + 1, 123456789, 1e15 - 1, 1e15, 1e15 + 1, -1000, -999, -1e15 + 1, 2 ** 53 - 1, 47140, 4.5, Infinity]) {
+      expect(seconds(n)).toBe(JSON.stringify(n / 1e9));
     }
   });
 });

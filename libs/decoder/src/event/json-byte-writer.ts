@@ -173,6 +173,30 @@ export function putUint32(buf: Uint8Array, p: number, n: number): number {
   return putPadded(buf, p, n, len);
 }
 
+/**
+ * `ns / 1e9` as JSON.stringify writes it, without formatting a double when ns is a whole
+ * number of nanoseconds from 1,000 to 10^15 (either sign): the decimal ns * 10^-9 then has
+ * at most 15 significant digits, so it is the shortest decimal that reads back as the same
+ * double (DBL_DIG), which is what String() prints, in fixed notation between 1e-6 and 1e21.
+ * Anything else goes through String().
+ */
+export function putSeconds(buf: Uint8Array, p: number, ns: number): number {
+  const abs = ns < 0 ? -ns : ns;
+  if (!Number.isInteger(ns) || abs < 1000 || abs >= 1e15) return putNumber(buf, p, ns / 1e9);
+  if (ns < 0) buf[p++] = 0x2d; // '-'
+  const whole = Math.floor(abs / 1e9); // exact: abs is a safe integer, see putNumber
+  let frac = abs - whole * 1e9;
+  p = putUint32(buf, p, whole);
+  if (frac === 0) return p;
+  buf[p++] = 0x2e; // '.'
+  let width = 9;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    width--;
+  }
+  return putPadded(buf, p, frac, width);
+}
+
 /** 0 <= n < 10^width in `width` digits, leading zeros kept. */
 export function putPadded(buf: Uint8Array, p: number, n: number, width: number): number {
   let i = p + width;
