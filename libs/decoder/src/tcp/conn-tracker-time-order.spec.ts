@@ -57,3 +57,15 @@ describe('ConnTracker table growth', () => {
     expect(new Set(out.map((e) => e.split(' ')[0])).size).toBe(n);
   });
 });
+
+describe('ConnTracker when capture time jumps far back (two captures joined)', () => {
+  it('puts a connection older than every other at the head: it expires first', () => {
+    const later = Array.from({ length: 100 }, (_, i) => on(30000 + i, close(100 + i * 0.001))).flat();
+    const earlier = on(31000, close(50));
+    const probe = on(43000, [{ from: 'c', flags: F.SYN, seq: 1, t: 55.5 }]);
+    const out = ends([...later, ...earlier, ...probe]);
+    // 31000 closed at t=50: idle 5.5 s at the probe; the others closed at t >= 100.
+    expect(out[0]).toBe(`31000 at ${later.length + earlier.length + 1} (idle)`);
+    expect(out.slice(1).every((e) => e.endsWith('(capture-end)'))).toBe(true);
+  });
+});

@@ -42,6 +42,14 @@ export interface ConnTrackerOptions {
   reuseConnections?: boolean;
 }
 
+/** Connections an out-of-order packet walks back past at most in its LRU list. */
+const MAX_LRU_WALK = 64;
+
+/** The connection was last seen after `sec/nsec`. */
+function later(c: Connection, sec: number, nsec: number): boolean {
+  return c.lastSec > sec || (c.lastSec === sec && c.lastNsec > nsec);
+}
+
 /** Hash chains to start with (a small capture never grows them). */
 const MIN_BUCKETS = 1024;
 
@@ -308,12 +316,16 @@ export class ConnTracker {
    * capture time ran backwards (packets stamped on different CPUs are out of order by a
    * microsecond or so), then a short walk back. Lists sorted by time make expiry exactly
    * "idle longer than the timeout": the list head is always the connection idle longest.
+   * Older than the head goes to the head at once; a walk is capped (MAX_LRU_WALK), so a
+   * capture whose time jumps back (two files joined) costs no scan of every connection per
+   * packet: there the order is only nearly sorted, and expiry as good as list order.
    */
   private lruInsert(c: Connection, finished: boolean, sec: number, nsec: number): void {
-    const tail = finished ? this.closedTail : this.openTail;
-    let prev = tail;
-    while (prev !== null && (prev.lastSec > sec || (prev.lastSec === sec && prev.lastNsec > nsec))) prev = prev.lruPrev;
-    const next = prev === null ? (finished ? this.closedHead : this.openHead) : prev.lruNext;
+    const head = finished ? this.closedHead : this.openHead;
+    let prev = finished ? this.closedTail : this.openTail;
+    if (head !== null && later(head, sec, nsec)) prev = null;
+    for (let steps = 0; prev !== null && later(prev, sec, nsec) && steps < MAX_LRU_WALK; steps++) prev = prev.lruPrev;
+    const next = prev === null ? head : prev.lruNext;
     c.lruPrev = prev;
     c.lruNext = next;
     if (prev !== null) prev.lruNext = c;
