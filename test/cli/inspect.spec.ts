@@ -123,6 +123,13 @@ describe('inspect on bad input', () => {
     expect(r.stderr).toMatch(/inspect \[[-=]+\] 100% \| \d+\/1 MiB \| 36 packets/);
   });
 
+  it('runs as an executable (its first line starts Node with a small young generation), with the same output', () => {
+    expect(readFileSync(AGENT, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=2');
+    const direct = spawnSync(AGENT, ['inspect', fx('tcp-mixed.pcapng'), '-f', 'ndjson'], { encoding: 'utf8' });
+    expect(direct.status).toBe(0);
+    expect(direct.stdout).toBe(agent(['inspect', fx('tcp-mixed.pcapng'), '-f', 'ndjson']).stdout);
+  });
+
   it('ends quietly when its reader goes away (| head)', () => {
     const r = spawnSync('bash', ['-c', `node ${AGENT} inspect ${fx('tls-basic.pcap')} | head -1`], { encoding: 'utf8' });
     expect(r.status).toBe(0);
