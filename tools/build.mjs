@@ -2,7 +2,7 @@
 // by the real TypeScript compiler), then esbuild bundles the app's compiled JS with
 // our own libs into dist/apps/<app>/main.js. npm packages stay external (node_modules).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -49,4 +49,6 @@ await build({
   logLevel: 'warning',
   plugins: [workspaceLibs],
 });
+// The bundle is the command (its first line names Node and its flags): executable.
+chmodSync(join(root, 'dist/apps', app, 'main.js'), 0o755);
 console.log(`built dist/apps/${app}/main.js`);
