@@ -1,83 +1,17 @@
 // Test-only: the hello and Certificate parsers as they were before they read in place (commit
 // 1604666): a bounds-checked ByteReader, a view per field and per extension, copies by slice.
 // The in-place parsers must give the same results on every input (hello-parsers.spec.ts).
+import { ByteReader } from './byte-reader';
+import { Ext, MAX_EXTENSIONS } from './extensions';
 import type { ClientHello, ServerHello, TlsExtension } from './hello-types';
 
-class ByteReader {
-  bad = false;
-  constructor(private readonly b: Uint8Array, public pos = 0, public end = b.length) {}
-
-  get left(): number {
-    return this.end - this.pos;
-  }
-
-  private take(n: number): number {
-    if (n > this.end - this.pos) {
-      this.bad = true;
-      this.pos = this.end;
-      return -1;
-    }
-    const at = this.pos;
-    this.pos += n;
-    return at;
-  }
-
-  u8(): number {
-    const at = this.take(1);
-    return at < 0 ? 0 : this.b[at];
-  }
-
-  u16(): number {
-    const at = this.take(2);
-    return at < 0 ? 0 : (this.b[at] << 8) | this.b[at + 1];
-  }
-
-  u24(): number {
-    const at = this.take(3);
-    return at < 0 ? 0 : (this.b[at] << 16) | (this.b[at + 1] << 8) | this.b[at + 2];
-  }
-
-  /** A view of the next n bytes (empty when short). */
-  view(n: number): Uint8Array {
-    const at = this.take(n);
-    return at < 0 ? new Uint8Array(0) : this.b.subarray(at, at + n);
-  }
-
-  /** A reader over the next n bytes, advancing past them (a length-prefixed vector). */
-  sub(n: number): ByteReader {
-    const at = this.take(n);
-    return at < 0 ? Object.assign(new ByteReader(this.b, 0, 0), { bad: true }) : new ByteReader(this.b, at, at + n);
-  }
-
-  u16List(r: ByteReader = this): number[] {
-    const out: number[] = [];
-    while (r.left >= 2) out.push(r.u16());
-    if (r.left !== 0) r.bad = true;
-    return out;
-  }
+/** A length-prefixed list of 16-bit values (the reader the old parsers had as a method). */
+function u16List(r: ByteReader): number[] {
+  const out: number[] = [];
+  while (r.left >= 2) out.push(r.u16());
+  if (r.left !== 0) r.bad = true;
+  return out;
 }
-
-const Ext = {
-  SERVER_NAME: 0,
-  SUPPORTED_GROUPS: 10,
-  EC_POINT_FORMATS: 11,
-  SIGNATURE_ALGORITHMS: 13,
-  ALPN: 16,
-  ENCRYPT_THEN_MAC: 22,
-  EXTENDED_MASTER_SECRET: 23,
-  SESSION_TICKET: 35,
-  PRE_SHARED_KEY: 41,
-  EARLY_DATA: 42,
-  SUPPORTED_VERSIONS: 43,
-  KEY_SHARE: 51,
-  /** key_share's code point in TLS 1.3 drafts before 23 (and Google's 0x7e0x experiments). */
-  KEY_SHARE_DRAFT: 40,
-  ENCRYPTED_CLIENT_HELLO: 0xfe0d,
-  RENEGOTIATION_INFO: 0xff01,
-} as const;
-
-/** Maximum extensions kept per hello (a cap: a hostile hello cannot grow the list). */
-const MAX_EXTENSIONS = 256;
 
 /** The extension list of a hello, in wire order. Returns null when malformed. */
 function readExtensions(r: ByteReader): TlsExtension[] | null {
@@ -115,16 +49,16 @@ function interpretClientExtensions(ch: ClientHello): void {
         ch.alpn = readAlpnList(r);
         break;
       case Ext.SUPPORTED_VERSIONS:
-        ch.supportedVersions = r.u16List(r.sub(r.u8()));
+        ch.supportedVersions = u16List(r.sub(r.u8()));
         break;
       case Ext.SUPPORTED_GROUPS:
-        ch.supportedGroups = r.u16List(r.sub(r.u16()));
+        ch.supportedGroups = u16List(r.sub(r.u16()));
         break;
       case Ext.EC_POINT_FORMATS:
         ch.ecPointFormats = Array.from(r.view(r.u8()));
         break;
       case Ext.SIGNATURE_ALGORITHMS:
-        ch.signatureAlgorithms = r.u16List(r.sub(r.u16()));
+        ch.signatureAlgorithms = u16List(r.sub(r.u16()));
         break;
       case Ext.KEY_SHARE:
       case Ext.KEY_SHARE_DRAFT: {
@@ -197,7 +131,7 @@ export function refParseClientHello(body: Uint8Array): ClientHello | null {
   const random = r.view(32).slice();
   const sessionId = r.view(r.u8()).slice();
   const suites = r.sub(r.u16());
-  const cipherSuites = r.u16List(suites).slice(0, MAX_CIPHER_SUITES);
+  const cipherSuites = u16List(suites).slice(0, MAX_CIPHER_SUITES);
   const compressionMethods = Array.from(r.view(r.u8()));
   if (r.bad || suites.bad) return null;
   const extensions = readExtensions(r);
