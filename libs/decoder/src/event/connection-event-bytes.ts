@@ -1,5 +1,5 @@
 import { formatIpv6 } from '../address';
-import { CLIENT, SERVER, type Connection } from '../tcp/connection';
+import { CLIENT, SERVER, type Connection, type Side } from '../tcp/connection';
 import { isoTimestamp } from './connection-event';
 import { asciiBytes, JsonByteWriter, putBytes, putNumber, putPadded, putPlainString, putSeconds } from './json-byte-writer';
 import { tlsEvent } from './tls-event';
@@ -16,8 +16,6 @@ import { tlsEvent } from './tls-event';
  * connectionEvent() must be added here too, in its place.
  */
 export function writeConnectionEvent(c: Connection, w: JsonByteWriter): void {
-  const client = c.ep[CLIENT];
-  const server = c.ep[SERVER];
   // Room for every piece of known size; a piece that may be longer (a string JSON.stringify
   // escapes, an anomaly) is written through `w` and makes this room again. Hence `w.buf`,
   // not a local: it may have grown.
@@ -25,26 +23,16 @@ export function writeConnectionEvent(c: Connection, w: JsonByteWriter): void {
   let p = putTimestamp(w.buf, w.pos, c.firstSec, c.firstNsec);
   p = putNumber(w.buf, p, (c.lastSec - c.firstSec) * 1e9 + (c.lastNsec - c.firstNsec));
   p = c.endReason === null ? putBytes(w.buf, p, K_NULL_REASON) : putPiece(w, p, REASON, c.endReason);
-  p = putIpPort(w, p, c.addr[CLIENT], c.ipVersion);
-  p = putNumber(w.buf, p, c.port[CLIENT]);
-  p = putBytes(w.buf, p, K_PACKETS);
-  p = putNumber(w.buf, p, client.packets);
-  p = putBytes(w.buf, p, K_BYTES);
-  p = putNumber(w.buf, p, client.payloadBytes);
+  p = putSide(w, p, c, CLIENT);
   p = putBytes(w.buf, p, K_DESTINATION_IP);
-  p = putIpPort(w, p, c.addr[SERVER], c.ipVersion);
-  p = putNumber(w.buf, p, c.port[SERVER]);
-  p = putBytes(w.buf, p, K_PACKETS);
-  p = putNumber(w.buf, p, server.packets);
-  p = putBytes(w.buf, p, K_BYTES);
-  p = putNumber(w.buf, p, server.payloadBytes);
+  p = putSide(w, p, c, SERVER);
   // connectionEvent's `tcp`: its literal's keys, then the ones it adds.
   p = putPiece(w, p, c.ipVersion === 4 ? CONN_STATE_V4 : CONN_STATE_V6, c.connState);
   p = putString(w, p, c.history);
   p = putPiece(w, p, CLIENT_FROM, c.roleSource);
   p = putNumber(w.buf, p, c.anomalies.syn_retransmission ?? 0);
   p = putBytes(w.buf, p, K_RESETS);
-  p = putNumber(w.buf, p, client.rstCount + server.rstCount);
+  p = putNumber(w.buf, p, c.ep[CLIENT].rstCount + c.ep[SERVER].rstCount);
   p = putPiece(w, p, CLOSE, c.closeKind);
   if (c.rttNs >= 0 || c.serverNs >= 0 || c.clientNs >= 0) p = putHandshake(w.buf, p, c);
   if (c.firstRstSide !== -1) {
@@ -61,6 +49,17 @@ export function writeConnectionEvent(c: Connection, w: JsonByteWriter): void {
     w.text(JSON.stringify(tls));
     w.byte(0x7d);
   } else w.bytes(END_AFTER_TCP);
+}
+
+/** One side's `ip` value on: its address, port, packets and bytes (the key before the ip is the caller's). */
+function putSide(w: JsonByteWriter, p: number, c: Connection, side: Side): number {
+  const ep = c.ep[side];
+  p = putIpPort(w, p, c.addr[side], c.ipVersion);
+  p = putNumber(w.buf, p, c.port[side]);
+  p = putBytes(w.buf, p, K_PACKETS);
+  p = putNumber(w.buf, p, ep.packets);
+  p = putBytes(w.buf, p, K_BYTES);
+  return putNumber(w.buf, p, ep.payloadBytes);
 }
 
 /**
