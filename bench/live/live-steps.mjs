@@ -60,6 +60,12 @@ const TOOLS = {
     comm: 'tcpdump',
   },
 };
+// A/B of agent builds: LIVE_AGENT_VARIANTS="name=path,..." adds a tool `agent-name` per build
+// (name them in LIVE_TOOLS), run the same way as `agent`.
+for (const v of (env.LIVE_AGENT_VARIANTS ?? '').split(',').filter(Boolean)) {
+  const [name, path] = v.split('=');
+  TOOLS[`agent-${name}`] = { ...TOOLS.agent, cmd: [path, ...TOOLS.agent.cmd.slice(1)] };
+}
 for (const t of toolNames) if (!TOOLS[t]) throw new Error(`unknown tool in LIVE_TOOLS: ${t} (agent, tcpdump, tcpdump-immediate)`);
 
 /**
@@ -131,7 +137,7 @@ function samples(text) {
 const sumOf = (m, prefix) => [...m].filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
 
 function parseCounters(tool, out) {
-  if (tool === 'agent') {
+  if (tool.startsWith('agent')) {
     const m = samples(out.stdout);
     return {
       packets: m.get('shakewatch_capture_packets_total{agent="live"}') ?? null,

@@ -29,7 +29,7 @@ export function formatLadder(c: Connection): string[] {
   const hs = e.tcp.handshake;
   const parts = [
     `started ${e['@timestamp']}`,
-    `${c.ep[0].packets + c.ep[1].packets} packets`,
+    `${c.ep0.packets + c.ep1.packets} packets`,
     `duration ${seconds(e.event.duration)} s`,
     ROLE_TEXT[c.roleSource],
   ];

@@ -32,7 +32,7 @@ export function writeConnectionEvent(c: Connection, w: JsonByteWriter): void {
   p = putPiece(w, p, CLIENT_FROM, c.roleSource);
   p = putNumber(w.buf, p, c.anomalies.syn_retransmission ?? 0);
   p = putBytes(w.buf, p, K_RESETS);
-  p = putNumber(w.buf, p, c.ep[CLIENT].rstCount + c.ep[SERVER].rstCount);
+  p = putNumber(w.buf, p, c.ep0.rstCount + c.ep1.rstCount);
   p = putPiece(w, p, CLOSE, c.closeKind);
   if (c.rttNs >= 0 || c.serverNs >= 0 || c.clientNs >= 0) p = putHandshake(w.buf, p, c);
   if (c.firstRstSide !== -1) {
@@ -53,9 +53,9 @@ export function writeConnectionEvent(c: Connection, w: JsonByteWriter): void {
 
 /** One side's `ip` value on: its address, port, packets and bytes (the key before the ip is the caller's). */
 function putSide(w: JsonByteWriter, p: number, c: Connection, side: Side): number {
-  const ep = c.ep[side];
-  p = putIpPort(w, p, c.addr[side], c.ipVersion);
-  p = putNumber(w.buf, p, c.port[side]);
+  const ep = c.endpoint(side);
+  p = putIpPort(w, p, c.addrOf(side), c.ipVersion);
+  p = putNumber(w.buf, p, c.portOf(side));
   p = putBytes(w.buf, p, K_PACKETS);
   p = putNumber(w.buf, p, ep.packets);
   p = putBytes(w.buf, p, K_BYTES);

@@ -89,18 +89,18 @@ describe('writeConnectionEvent: the UTF-8 bytes of JSON.stringify(connectionEven
         fc.array(fc.constantFrom(...edges), { minLength: 8, maxLength: 8 }),
         fc.tuple(fc.integer({ min: -(2 ** 33), max: 2 ** 33 }), fc.oneof(fc.integer({ min: 0, max: 999_999_999 }), fc.constantFrom(-1, 1e9, 2 ** 40, 0.5))),
         (c, n, [sec, nsec]) => {
-          c.ep[CLIENT].packets = n[0];
-          c.ep[SERVER].packets = n[1];
-          c.ep[CLIENT].payloadBytes = n[2];
-          c.ep[SERVER].payloadBytes = n[3];
-          c.port[CLIENT] = n[4];
+          c.ep0.packets = n[0];
+          c.ep1.packets = n[1];
+          c.ep0.payloadBytes = n[2];
+          c.ep1.payloadBytes = n[3];
+          c.clientPort = n[4];
           c.rttNs = n[5];
           c.serverNs = n[6];
           // Capture time running backwards: a negative duration.
           c.firstSec = sec;
           c.firstNsec = nsec;
           c.lastSec = sec - n[7];
-          c.anomalies.retransmission = n[7];
+          c.anomalies = { retransmission: n[7] };
           expect(bytes(ndjsonBytes([c], 16))).toBe(utf8(`${reference(c)}\n`));
         },
       ),
@@ -243,8 +243,8 @@ function arbitraryConnection(): fc.Arbitrary<Connection> {
       [c.firstSec, c.firstNsec] = r.first;
       [c.lastSec, c.lastNsec] = r.last;
       for (const s of [CLIENT, SERVER] as const) {
-        Object.assign(c.ep[s], { packets: r.sides[s].packets, payloadBytes: r.sides[s].payloadBytes, rstCount: r.sides[s].rstCount, finCount: r.sides[s].finCount });
-        c.state[s] = r.sides[s].state;
+        Object.assign(c.endpoint(s), { packets: r.sides[s].packets, payloadBytes: r.sides[s].payloadBytes, rstCount: r.sides[s].rstCount, finCount: r.sides[s].finCount });
+        c.endpoint(s).zeekState = r.sides[s].state;
       }
       c.roleSource = r.roleSource;
       c.zeekHistory.text = r.history;

@@ -1,5 +1,5 @@
 import { formatIp } from '../address';
-import { CLIENT, SERVER, type AnomalyCode, type CloseKind, type Connection, type EndReason, type ResetPhase, type RoleSource } from '../tcp/connection';
+import { CLIENT, type AnomalyCode, type CloseKind, type Connection, type EndReason, type ResetPhase, type RoleSource } from '../tcp/connection';
 import type { ConnState } from '../tcp/zeek-state';
 import { tlsEvent, type TlsEvent } from './tls-event';
 
@@ -39,7 +39,7 @@ export function connectionEvent(c: Connection): ConnectionEvent {
     history: c.history,
     client_from: c.roleSource,
     syn_retransmits: c.anomalies.syn_retransmission ?? 0,
-    resets: c.ep[CLIENT].rstCount + c.ep[SERVER].rstCount,
+    resets: c.ep0.rstCount + c.ep1.rstCount,
     close: c.closeKind,
   };
   if (Object.keys(hs).length > 0) tcp.handshake = hs;
@@ -51,8 +51,8 @@ export function connectionEvent(c: Connection): ConnectionEvent {
   const event: ConnectionEvent = {
     '@timestamp': isoTimestamp(c.firstSec, c.firstNsec),
     event: { duration: (c.lastSec - c.firstSec) * 1e9 + (c.lastNsec - c.firstNsec), reason: c.endReason },
-    source: { ip: formatIp(c.addr[CLIENT], 0, c.ipVersion), port: c.port[CLIENT], packets: c.ep[CLIENT].packets, bytes: c.ep[CLIENT].payloadBytes },
-    destination: { ip: formatIp(c.addr[SERVER], 0, c.ipVersion), port: c.port[SERVER], packets: c.ep[SERVER].packets, bytes: c.ep[SERVER].payloadBytes },
+    source: { ip: formatIp(c.clientAddr, 0, c.ipVersion), port: c.clientPort, packets: c.ep0.packets, bytes: c.ep0.payloadBytes },
+    destination: { ip: formatIp(c.serverAddr, 0, c.ipVersion), port: c.serverPort, packets: c.ep1.packets, bytes: c.ep1.payloadBytes },
     network: { type: c.ipVersion === 4 ? 'ipv4' : 'ipv6', transport: 'tcp' },
     tcp,
   };

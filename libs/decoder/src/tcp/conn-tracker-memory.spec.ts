@@ -33,7 +33,7 @@ describe('ConnTracker memory', () => {
       ...conversation({ ...V4, clientPort: 40002 }, [{ from: 'c', flags: F.SYN, seq: 1, t: 20 }]),
     ];
     const out = ended(writePcap(frames), { idleTimeoutSeconds: 100, closedTimeoutSeconds: 10 });
-    expect(out.map((c) => [c.port[0], c.endReason])).toEqual([[40001, 'idle'], [40000, 'capture-end'], [40002, 'capture-end']]);
+    expect(out.map((c) => [c.clientPort, c.endReason])).toEqual([[40001, 'idle'], [40000, 'capture-end'], [40002, 'capture-end']]);
   });
 
   it('still ends open connections after the idle timeout, and finished ones not before the closed timeout', () => {
@@ -43,7 +43,7 @@ describe('ConnTracker memory', () => {
       ...conversation({ ...V4, clientPort: 40002 }, [{ from: 'c', flags: F.SYN, seq: 1, t: 12 }]),
     ];
     const out = ended(writePcap(frames), { idleTimeoutSeconds: 10, closedTimeoutSeconds: 10 });
-    expect(out.map((c) => [c.port[0], c.endReason])).toEqual([[40000, 'idle'], [40001, 'capture-end'], [40002, 'capture-end']]);
+    expect(out.map((c) => [c.clientPort, c.endReason])).toEqual([[40000, 'idle'], [40001, 'capture-end'], [40002, 'capture-end']]);
   });
 
   it('evicts the least recently seen of open and finished connections', () => {
@@ -53,21 +53,21 @@ describe('ConnTracker memory', () => {
       ...conversation({ ...V4, clientPort: 40002 }, [{ from: 'c', flags: F.SYN, seq: 1, t: 3 }]),
     ];
     const out = ended(writePcap(frames), { maxConnections: 2 });
-    expect(out.map((c) => [c.port[0], c.endReason])).toEqual([[40001, 'evicted'], [40000, 'capture-end'], [40002, 'capture-end']]);
+    expect(out.map((c) => [c.clientPort, c.endReason])).toEqual([[40001, 'evicted'], [40000, 'capture-end'], [40002, 'capture-end']]);
   });
 
   it('shares one copy of an IPv4 address between the connections that have it', () => {
     const frames = [...conversation(V4, handshake(0)), ...conversation({ ...V4, clientPort: 40001 }, handshake(1))];
     const [a, b] = ended(writePcap(frames), {});
-    expect(a.addr[0]).toBe(b.addr[0]);
-    expect(a.addr[1]).toBe(b.addr[1]);
-    expect(a.addr[0]).not.toBe(a.addr[1]);
+    expect(a.clientAddr).toBe(b.clientAddr);
+    expect(a.serverAddr).toBe(b.serverAddr);
+    expect(a.clientAddr).not.toBe(a.serverAddr);
   });
 
   it('copies addresses out of the read chunk (a Buffer view would keep the whole chunk alive)', () => {
     const chunk = Buffer.from(writePcap(conversation(V4, handshake(0))));
     const [c] = ended(chunk, {});
-    expect(c.addr.map((a) => a.buffer.byteLength)).toEqual([4, 4]);
-    expect([...c.addr[0]]).toEqual(V4.client);
+    expect([c.clientAddr, c.serverAddr].map((a) => a.buffer.byteLength)).toEqual([4, 4]);
+    expect([...c.clientAddr]).toEqual(V4.client);
   });
 });

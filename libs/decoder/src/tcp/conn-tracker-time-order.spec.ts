@@ -9,7 +9,7 @@ type Frame = { data: Uint8Array; tsSec: number; tsNsec: number };
 function ends(frames: Frame[]): string[] {
   const out: string[] = [];
   let frame = 0;
-  const tracker = new ConnTracker((c) => out.push(`${c.port[0]} at ${frame} (${c.endReason})`));
+  const tracker = new ConnTracker((c) => out.push(`${c.clientPort} at ${frame} (${c.endReason})`));
   const decoder = new PacketDecoder();
   for (const f of frames) {
     frame++;

@@ -57,7 +57,7 @@ describe('ConnTracker on the recorded captures', () => {
     for (const name of ['tcp-normal-close.pcap', 'tcp-ipv6.pcap', 'tcp-half-close.pcap']) {
       for (const c of analyze(fixture(name)).connections) {
         expect(c.anomalies).toEqual({});
-        expect(c.ep.map((e) => e.finAcked)).toEqual([true, true]);
+        expect([c.ep0.finAcked, c.ep1.finAcked]).toEqual([true, true]);
       }
     }
   });
@@ -133,7 +133,7 @@ describe('ConnTracker rules', () => {
       { from: 'c', flags: F.ACK, seq: 100, ack: 9050, t: 0.01 },
     ]);
     expect(c.roleSource).toBe('port-heuristic');
-    expect(c.port).toEqual([40000, 80]);
+    expect([c.clientPort, c.serverPort]).toEqual([40000, 80]);
     expect(c.history).toBe('^dA');
     expect(c.connState).toBe('OTH');
   });
@@ -142,7 +142,7 @@ describe('ConnTracker rules', () => {
     const frames = [0, 1, 2].flatMap((i) => conversation({ ...V4, clientPort: 40000 + i }, [{ from: 'c', flags: F.SYN, seq: 1, t: i }]));
     const { connections, analyzer } = analyze(writePcap(frames), { maxConnections: 2 });
     expect(analyzer.tracker.stats.evicted).toBe(1);
-    expect(connections.map((c) => [c.port[0], c.endReason])).toEqual([[40000, 'evicted'], [40001, 'capture-end'], [40002, 'capture-end']]);
+    expect(connections.map((c) => [c.clientPort, c.endReason])).toEqual([[40000, 'evicted'], [40001, 'capture-end'], [40002, 'capture-end']]);
   });
 
   it('ends idle connections by capture time', () => {

@@ -1,7 +1,7 @@
 import { nsBetween } from '../capture/raw-packet';
 import type { DecodedPacket } from '../decoded-packet';
 import { TcpFlag } from '../transport/tcp-flags';
-import { CLIENT, Connection, SERVER, type EndReason, type Side } from './connection';
+import { CLIENT, Connection, SERVER, ipv4Key, type EndReason, type Side } from './connection';
 import { sameBytes, tupleHash } from './endpoint-key';
 import { isLikelyServerPort } from './likely-server-ports';
 import { feedTls } from '../tls/tls-feed';
@@ -125,7 +125,7 @@ export class ConnTracker {
     let side: Side = this.lookupSide;
     // Wireshark's rule for a new stream on the same ports: a pure SYN whose sequence
     // number differs from the first one seen in that direction.
-    if (conn !== null && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && conn.ep[side].hasBase && p.seq !== conn.ep[side].base) {
+    if (conn !== null && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && conn.endpoint(side).hasBase && p.seq !== conn.endpoint(side).base) {
       this.stats.portReuses++;
       this.end(conn, 'port-reused');
       conn = null;
@@ -160,18 +160,25 @@ export class ConnTracker {
   }
 
   private isFromClient(c: Connection, p: DecodedPacket): boolean {
-    return p.srcPort === c.port[CLIENT] && p.dstPort === c.port[SERVER] && sameBytes(c.addr[CLIENT], p.data, p.srcOffset) && sameBytes(c.addr[SERVER], p.data, p.dstOffset);
+    return p.srcPort === c.clientPort && p.dstPort === c.serverPort && sameBytes(c.clientAddr, p.data, p.srcOffset) && sameBytes(c.serverAddr, p.data, p.dstOffset);
   }
 
-  /** The connection of this packet, or null; `lookupSide` tells which side sent it. */
+  /**
+   * The connection of this packet, or null; `lookupSide` tells which side sent it. Only
+   * the connections' own fields are compared (IPv4 addresses as integers): a connection
+   * in the chain may have been idle for seconds, out of the CPU's caches.
+   */
   private lookup(hash: number, p: DecodedPacket): Connection | null {
+    const src = ipv4Key(p.ipVersion, p.data, p.srcOffset);
+    const dst = ipv4Key(p.ipVersion, p.data, p.dstOffset);
+    const v4 = p.ipVersion === 4;
     for (let c = this.buckets[slot(hash, this.buckets.length)]; c !== null; c = c.bucketNext) {
       if (c.ipVersion !== p.ipVersion) continue;
-      if (this.isFromClient(c, p)) {
+      if (p.srcPort === c.clientPort && p.dstPort === c.serverPort && src === c.clientIp4 && dst === c.serverIp4 && (v4 || this.isFromClient(c, p))) {
         this.lookupSide = CLIENT;
         return c;
       }
-      if (p.srcPort === c.port[SERVER] && p.dstPort === c.port[CLIENT] && sameBytes(c.addr[SERVER], p.data, p.srcOffset) && sameBytes(c.addr[CLIENT], p.data, p.dstOffset)) {
+      if (p.srcPort === c.serverPort && p.dstPort === c.clientPort && src === c.serverIp4 && dst === c.clientIp4 && (v4 || (sameBytes(c.serverAddr, p.data, p.srcOffset) && sameBytes(c.clientAddr, p.data, p.dstOffset)))) {
         this.lookupSide = SERVER;
         return c;
       }

@@ -18,7 +18,7 @@ describe('Connection.reuse', () => {
     const fresh = new Connection(7, 4, client, 40000, server, 443, 99);
     const used = new Connection(1, 6, new Uint8Array(16), 1, new Uint8Array(16), 2, 3);
     dirty(used as unknown as Record<string, unknown>);
-    for (const ep of used.ep) dirty(ep as unknown as Record<string, unknown>);
+    for (const ep of [used.ep0, used.ep1]) dirty(ep as unknown as Record<string, unknown>);
     used.zeekHistory.flip();
     used.count('retransmission');
     used.reuse(7, 4, client, 40000, server, 443, 99);

@@ -3,7 +3,7 @@ import type { TlsSession } from '../tls/tls-session';
 import { ZeekHistory } from './history';
 import type { StreamReassembler } from './stream-reassembler';
 import { TcpEndpoint } from './tcp-endpoint';
-import { EndpointState, zeekConnState, type ConnState, type EndpointPair } from './zeek-state';
+import { zeekConnState, type ConnState } from './zeek-state';
 
 /** Index of a side in the per-side arrays: the client (Zeek's originator) and the server. */
 export const CLIENT = 0;
@@ -45,16 +45,27 @@ export interface LadderStep {
   notes: string[];
 }
 
+/** Shared by the connections without anomalies: frozen, `count` gives a connection its own. */
+const NO_ANOMALIES: Partial<Record<AnomalyCode, number>> = Object.freeze({});
+
 /** Everything the tracker knows about one TCP connection. Plain data; the tracker mutates it. */
-export class Connection implements EndpointPair {
-  // Identity
+export class Connection {
+  // Identity, first and as plain fields: a lookup compares these, and a connection idle
+  // for seconds is out of the CPU's caches, where each array followed costs a miss.
   id: number;
   ipVersion: 4 | 6;
-  /** [client, server] address bytes (copied once, at creation). */
-  addr: [Uint8Array, Uint8Array];
-  port: [number, number];
-  roleSource: RoleSource = 'first-packet';
+  clientPort: number;
+  serverPort: number;
+  /** IPv4 addresses as 32-bit integers, the lookup's keys (0 for IPv6: compare the bytes). */
+  clientIp4: number;
+  serverIp4: number;
+  /** Address bytes (copied once, at creation; the tracker shares IPv4 ones). */
+  clientAddr: Uint8Array;
+  serverAddr: Uint8Array;
   hash: number;
+  /** Tracker bookkeeping: the hash-bucket chain (intrusive, no allocation). */
+  bucketNext: Connection | null = null;
+  roleSource: RoleSource = 'first-packet';
 
   // Time
   firstSec = 0;
@@ -62,8 +73,9 @@ export class Connection implements EndpointPair {
   lastSec = 0;
   lastNsec = 0;
 
-  /** Per-side counters and sequence space: [client, server]. */
-  readonly ep: [TcpEndpoint, TcpEndpoint] = [new TcpEndpoint(), new TcpEndpoint()];
+  /** Per-side counters and sequence space: the client's and the server's (no array between: one object fewer to reach). */
+  readonly ep0 = new TcpEndpoint();
+  readonly ep1 = new TcpEndpoint();
 
   // Handshake (times as sec/nsec pairs; sec < 0 = not seen)
   synCount = 0;
@@ -99,9 +111,7 @@ export class Connection implements EndpointPair {
   mergedFinAck = false;
   endReason: EndReason | null = null;
 
-  // Zeek view (EndpointPair)
-  state: [EndpointState, EndpointState] = [EndpointState.Inactive, EndpointState.Inactive];
-  prevState: [EndpointState, EndpointState] = [EndpointState.Inactive, EndpointState.Inactive];
+  // Zeek view (the endpoint states are in ep0 and ep1)
   readonly zeekHistory = new ZeekHistory();
 
   // TLS (see tls/tls-feed.ts): the session and, while it needs bytes, per-side reassembly
@@ -119,20 +129,24 @@ export class Connection implements EndpointPair {
    */
   tlsSummary: TlsEvent | undefined = undefined;
 
-  anomalies: Partial<Record<AnomalyCode, number>> = {};
+  /** Counts per anomaly; the shared empty NO_ANOMALIES until the first (most connections have none). */
+  anomalies: Partial<Record<AnomalyCode, number>> = NO_ANOMALIES;
   ladder: LadderStep[] | null = null;
   ladderDropped = 0;
 
-  // Tracker bookkeeping: hash-bucket chain and the LRU list (intrusive, no allocation)
-  bucketNext: Connection | null = null;
+  // Tracker bookkeeping: the LRU list (intrusive, no allocation)
   lruPrev: Connection | null = null;
   lruNext: Connection | null = null;
 
   constructor(id: number, ipVersion: 4 | 6, client: Uint8Array, clientPort: number, server: Uint8Array, serverPort: number, hash: number) {
     this.id = id;
     this.ipVersion = ipVersion;
-    this.addr = [client, server];
-    this.port = [clientPort, serverPort];
+    this.clientPort = clientPort;
+    this.serverPort = serverPort;
+    this.clientIp4 = ipv4Key(ipVersion, client);
+    this.serverIp4 = ipv4Key(ipVersion, server);
+    this.clientAddr = client;
+    this.serverAddr = server;
     this.hash = hash;
   }
 
@@ -148,15 +162,17 @@ export class Connection implements EndpointPair {
     // connection.spec.ts checks that every field is covered.
     this.id = id;
     this.ipVersion = ipVersion;
-    this.addr[0] = client;
-    this.addr[1] = server;
-    this.port[0] = clientPort;
-    this.port[1] = serverPort;
+    this.clientPort = clientPort;
+    this.serverPort = serverPort;
+    this.clientIp4 = ipv4Key(ipVersion, client);
+    this.serverIp4 = ipv4Key(ipVersion, server);
+    this.clientAddr = client;
+    this.serverAddr = server;
     this.roleSource = 'first-packet';
     this.hash = hash;
     this.firstSec = this.firstNsec = this.lastSec = this.lastNsec = 0;
-    this.ep[0].reset();
-    this.ep[1].reset();
+    this.ep0.reset();
+    this.ep1.reset();
     this.synCount = this.synAckCount = this.synSeq = this.synAckSeq = 0;
     this.mruSynSec = this.mruSynAckSec = -1;
     this.mruSynNsec = this.mruSynSeq = this.mruSynAckNsec = this.mruSynAckSeq = 0;
@@ -167,25 +183,38 @@ export class Connection implements EndpointPair {
     this.resetPhase = null;
     this.halfCloseData = this.mergedFinAck = false;
     this.endReason = null;
-    this.state[0] = this.state[1] = this.prevState[0] = this.prevState[1] = EndpointState.Inactive;
     this.zeekHistory.reset();
     this.tls = null;
     this.reassembly = null;
     this.tlsStart0 = this.tlsStart1 = -1;
     this.tlsDone = false;
     this.tlsSummary = undefined;
-    this.anomalies = {};
+    this.anomalies = NO_ANOMALIES;
     this.ladder = null;
     this.ladderDropped = 0;
     this.bucketNext = this.lruPrev = this.lruNext = null;
   }
 
+  /** A side's counters and sequence space. */
+  endpoint(side: Side): TcpEndpoint {
+    return side === CLIENT ? this.ep0 : this.ep1;
+  }
+
+  /** A side's address bytes. */
+  addrOf(side: Side): Uint8Array {
+    return side === CLIENT ? this.clientAddr : this.serverAddr;
+  }
+
+  portOf(side: Side): number {
+    return side === CLIENT ? this.clientPort : this.serverPort;
+  }
+
   get finished(): boolean {
-    return this.ep[0].rstCount + this.ep[1].rstCount > 0 || (this.ep[0].finAcked && this.ep[1].finAcked);
+    return this.ep0.rstCount + this.ep1.rstCount > 0 || (this.ep0.finAcked && this.ep1.finAcked);
   }
 
   get closeKind(): CloseKind {
-    const fins = (this.ep[0].finCount > 0 ? 1 : 0) + (this.ep[1].finCount > 0 ? 1 : 0);
+    const fins = (this.ep0.finCount > 0 ? 1 : 0) + (this.ep1.finCount > 0 ? 1 : 0);
     if (this.firstRstSide !== -1) return fins > 0 && this.resetPhase === 'closing' ? 'rst-after-fin' : 'rst';
     if (fins === 2) return this.mergedFinAck ? 'fin-merged' : 'fin';
     if (fins === 1) return 'half-closed';
@@ -197,21 +226,28 @@ export class Connection implements EndpointPair {
   }
 
   get connState(): ConnState {
-    return zeekConnState(this, this.history, this.zeekSize(CLIENT), this.zeekSize(SERVER));
+    return zeekConnState(this.ep0, this.ep1, this.history, this.zeekSize(CLIENT), this.zeekSize(SERVER));
   }
 
   /** TCP_Endpoint::Size(): bytes in sequence space, less the SYN and FIN octets. */
   zeekSize(side: Side): number {
-    if (!this.ep[side].hasBase) return 0;
-    let end = this.ep[side].hasSeqEnd ? this.ep[side].seqEnd : this.ep[side].base;
-    if (this.ep[side].hasAcked && ((this.ep[side].ackedUpTo - end) | 0) > 0) end = this.ep[side].ackedUpTo;
-    let size = (end - this.ep[side].base) >>> 0;
+    const ep = this.endpoint(side);
+    if (!ep.hasBase) return 0;
+    let end = ep.hasSeqEnd ? ep.seqEnd : ep.base;
+    if (ep.hasAcked && ((ep.ackedUpTo - end) | 0) > 0) end = ep.ackedUpTo;
+    let size = (end - ep.base) >>> 0;
     if (size > 0) size--;
-    if (this.ep[side].finCount > 0 && size > 0) size--;
+    if (ep.finCount > 0 && size > 0) size--;
     return size;
   }
 
   count(code: AnomalyCode): void {
+    if (this.anomalies === NO_ANOMALIES) this.anomalies = {};
     this.anomalies[code] = (this.anomalies[code] ?? 0) + 1;
   }
+}
+
+/** An IPv4 address as a 32-bit integer (a lookup key), 0 for IPv6. */
+export function ipv4Key(ipVersion: 4 | 6, a: Uint8Array, o = 0): number {
+  return ipVersion === 4 ? (a[o] << 24) | (a[o + 1] << 16) | (a[o + 2] << 8) | a[o + 3] : 0;
 }

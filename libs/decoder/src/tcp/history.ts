@@ -9,10 +9,6 @@ const DATA = 0x10;
 const ACK = 0x20;
 const MULTI_FLAG = 0x40;
 
-// Slots of ZeekHistory.last: the last SYN, FIN and RST sequence number per side.
-const LAST_SYN = 0;
-const LAST_FIN = 2;
-const LAST_RST = 4;
 // Slots of ZeekHistory.scaled: [count, next threshold] per letter and side.
 const SCALED_SLOT: Record<'T' | 'W' | 'G' | 'C', number> = { T: 0, W: 4, G: 8, C: 12 };
 
@@ -20,9 +16,14 @@ const SCALED_SLOT: Record<'T' | 'W' | 'G' | 'C', number> = { T: 0, W: 4, G: 8, C
 export class ZeekHistory {
   text = '';
   private seen = 0;
-  // One per connection, so kept small: one array for the last SYN/FIN/RST per side
-  // (-1: none yet), and the scaled-letter counters only once one is needed.
-  private readonly last = [-1, -1, -1, -1, -1, -1];
+  // One per connection, so kept small and flat: the last SYN, FIN and RST sequence number
+  // per side as fields (-1: none yet), the scaled-letter counters only once one is needed.
+  private lastSyn0 = -1;
+  private lastSyn1 = -1;
+  private lastFin0 = -1;
+  private lastFin1 = -1;
+  private lastRst0 = -1;
+  private lastRst1 = -1;
   /** Scaled letters (T, W, G, C): count and next threshold per letter and side. */
   private scaled: number[] | null = null;
 
@@ -30,7 +31,7 @@ export class ZeekHistory {
   reset(): void {
     this.text = '';
     this.seen = 0;
-    this.last.fill(-1);
+    this.lastSyn0 = this.lastSyn1 = this.lastFin0 = this.lastFin1 = this.lastRst0 = this.lastRst1 = -1;
     this.scaled = null;
   }
 
@@ -46,17 +47,20 @@ export class ZeekHistory {
     } else if (bits === 1) {
       if (syn) {
         const first = this.firstSighting(side, SYN);
-        if (first || relSeq !== this.last[LAST_SYN + side]) this.add(side, flags & TcpFlag.ACK ? 'H' : 'S');
-        this.last[LAST_SYN + side] = relSeq;
+        if (first || relSeq !== (side === 0 ? this.lastSyn0 : this.lastSyn1)) this.add(side, flags & TcpFlag.ACK ? 'H' : 'S');
+        if (side === 0) this.lastSyn0 = relSeq;
+        else this.lastSyn1 = relSeq;
       } else if (fin) {
         const end = (relSeq + payloadLength) >>> 0;
         const first = this.firstSighting(side, FIN);
-        if (first || end !== this.last[LAST_FIN + side]) this.add(side, 'F');
-        this.last[LAST_FIN + side] = end;
+        if (first || end !== (side === 0 ? this.lastFin0 : this.lastFin1)) this.add(side, 'F');
+        if (side === 0) this.lastFin0 = end;
+        else this.lastFin1 = end;
       } else {
         const first = this.firstSighting(side, RST);
-        if (first || relSeq !== this.last[LAST_RST + side]) this.add(side, 'R');
-        this.last[LAST_RST + side] = relSeq;
+        if (first || relSeq !== (side === 0 ? this.lastRst0 : this.lastRst1)) this.add(side, 'R');
+        if (side === 0) this.lastRst0 = relSeq;
+        else this.lastRst1 = relSeq;
       }
     } else if (payloadLength > 0) {
       this.once(side, DATA, 'D');

@@ -22,23 +22,25 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
   const rst = (flags & TcpFlag.RST) !== 0;
   const len = p.payloadLength;
   const notes: string[] | null = maxLadder > 0 ? [] : null;
+  const me = c.endpoint(side);
+  const other = c.endpoint(peer);
 
   c.lastSec = p.tsSec;
   c.lastNsec = p.tsNsec;
-  c.ep[side].packets++;
-  c.ep[side].payloadBytes += len;
+  me.packets++;
+  me.payloadBytes += len;
 
   // Relative numbering (Wireshark's base_seq, Zeek's start_seq): the SYN's seq, or
   // seq - 1 for a side first seen mid-stream; an ACK tells the peer's base too.
-  if (!c.ep[side].hasBase) {
-    c.ep[side].base = syn ? p.seq : seqAdd(p.seq, -1);
-    c.ep[side].hasBase = true;
+  if (!me.hasBase) {
+    me.base = syn ? p.seq : seqAdd(p.seq, -1);
+    me.hasBase = true;
   }
-  if (ack && !rst && !c.ep[peer].hasBase) {
-    c.ep[peer].base = seqAdd(p.ack, -1);
-    c.ep[peer].hasBase = true;
+  if (ack && !rst && !other.hasBase) {
+    other.base = seqAdd(p.ack, -1);
+    other.hasBase = true;
   }
-  const relSeq = seqRelative(p.seq, c.ep[side].base);
+  const relSeq = seqRelative(p.seq, me.base);
 
   // --- Handshake -----------------------------------------------------------------
   // iRTT (Wireshark's tcp.analysis.initial_rtt) runs from the most recent pure SYN to
@@ -93,7 +95,7 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
 
   // --- Resets (checked before this segment moves the sequence state) --------------
   if (rst) {
-    c.ep[side].rstCount++;
+    me.rstCount++;
     if (c.firstRstSide === -1) {
       c.firstRstSide = side;
       c.resetPhase = resetPhase(c);
@@ -101,8 +103,8 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     if (side === SERVER && c.synCount > 0 && c.synAckCount === 0) {
       if (ack && p.ack === seqAdd(c.synSeq, 1)) notes?.push('RST answers the SYN: ack = SYN seq + 1 ✓ connection refused');
       else flag(c, notes, 'rst_ack_mismatch', 'RST after a SYN does not ack SYN seq + 1');
-    } else if (c.ep[side].hasSeqEnd && p.seq !== c.ep[side].seqEnd) {
-      flag(c, notes, 'rst_seq_unexpected', `RST seq ${relSeq} is not the sender's next sequence number ${seqRelative(c.ep[side].seqEnd, c.ep[side].base)}`);
+    } else if (me.hasSeqEnd && p.seq !== me.seqEnd) {
+      flag(c, notes, 'rst_seq_unexpected', `RST seq ${relSeq} is not the sender's next sequence number ${seqRelative(me.seqEnd, me.base)}`);
     } else if (notes) {
       notes.push(`RST in ${c.resetPhase ?? resetPhase(c)} phase`);
     }
@@ -110,24 +112,24 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
 
   // --- Zeek history letters (update_history), window, last-seq (T) ----------------
   c.zeekHistory.packet(side, flags, len, relSeq);
-  if (p.window === 0 && !rst && !syn && c.state[peer] !== EndpointState.Closed && c.state[side] !== EndpointState.Reset) {
+  if (p.window === 0 && !rst && !syn && other.zeekState !== EndpointState.Closed && me.zeekState !== EndpointState.Reset) {
     c.zeekHistory.scaledLetter(side, 'W');
     flag(c, notes, 'zero_window', 'zero window');
   }
   const segLen = (rst ? 0 : len) + (syn ? 1 : 0) + (fin ? 1 : 0);
   const end = seqAdd(p.seq, segLen);
-  if (!c.ep[side].hasSeqEnd) {
-    c.ep[side].seqEnd = end;
-    c.ep[side].hasSeqEnd = true;
+  if (!me.hasSeqEnd) {
+    me.seqEnd = end;
+    me.hasSeqEnd = true;
   } else {
-    const d = seqDiff(end, c.ep[side].seqEnd);
+    const d = seqDiff(end, me.seqEnd);
     if ((syn || rst) && Math.abs(d) > SEQ_JUMP_IGNORED) {
       // ignored, as Zeek does
-    } else if (c.state[side] === EndpointState.Reset) {
+    } else if (me.zeekState === EndpointState.Reset) {
       // nothing moves after a reset
     } else if (d > 0) {
-      if (!rst && seqGt(p.seq, c.ep[side].seqEnd)) flag(c, notes, 'seq_gap', `${seqDiff(p.seq, c.ep[side].seqEnd)} bytes before this segment were not captured`);
-      c.ep[side].seqEnd = end;
+      if (!rst && seqGt(p.seq, me.seqEnd)) flag(c, notes, 'seq_gap', `${seqDiff(p.seq, me.seqEnd)} bytes before this segment were not captured`);
+      me.seqEnd = end;
     } else if (len > 0 && !rst) {
       c.zeekHistory.scaledLetter(side, 'T');
       flag(c, notes, 'retransmission', 'retransmission (nothing new in sequence space)');
@@ -136,16 +138,16 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
 
   // --- Acknowledgments, FIN teardown, half-close ----------------------------------
   if (ack && !rst) {
-    if (!c.ep[peer].hasAcked || seqGt(p.ack, c.ep[peer].ackedUpTo)) {
-      c.ep[peer].ackedUpTo = p.ack;
-      c.ep[peer].hasAcked = true;
+    if (!other.hasAcked || seqGt(p.ack, other.ackedUpTo)) {
+      other.ackedUpTo = p.ack;
+      other.hasAcked = true;
     }
-    if (c.ep[peer].hasSeqEnd && seqGt(p.ack, c.ep[peer].seqEnd)) flag(c, notes, 'ack_unseen_data', 'acknowledges data the capture never showed');
-    if (c.ep[peer].finCount > 0 && !c.ep[peer].finAcked) {
-      const expected = seqAdd(c.ep[peer].finSeq, 1);
+    if (other.hasSeqEnd && seqGt(p.ack, other.seqEnd)) flag(c, notes, 'ack_unseen_data', 'acknowledges data the capture never showed');
+    if (other.finCount > 0 && !other.finAcked) {
+      const expected = seqAdd(other.finSeq, 1);
       if (p.ack === expected) {
-        c.ep[peer].finAcked = true;
-        if (fin && c.ep[side].finCount === 0) c.mergedFinAck = true; // FIN-ACK: three-packet close
+        other.finAcked = true;
+        if (fin && me.finCount === 0) c.mergedFinAck = true; // FIN-ACK: three-packet close
         notes?.push(`ack = FIN seq + 1 ✓ (the FIN consumed one sequence number)`);
       } else if (seqGt(p.ack, expected)) {
         flag(c, notes, 'fin_ack_mismatch', 'acknowledges past the FIN + 1');
@@ -153,25 +155,25 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     }
   }
   if (len > 0 && !rst) {
-    if (c.ep[side].finCount > 0 && seqGt(seqAdd(p.seq, len), c.ep[side].finSeq)) flag(c, notes, 'data_after_fin', 'new data after its own FIN');
-    if (c.ep[peer].finCount > 0 && !c.halfCloseData) {
+    if (me.finCount > 0 && seqGt(seqAdd(p.seq, len), me.finSeq)) flag(c, notes, 'data_after_fin', 'new data after its own FIN');
+    if (other.finCount > 0 && !c.halfCloseData) {
       c.halfCloseData = true;
       notes?.push('half-close: still sending after the peer’s FIN');
     }
   }
   if (fin) {
-    c.ep[side].finCount++;
-    if (c.ep[side].finCount === 1) c.ep[side].finSeq = seqAdd(p.seq, len);
+    me.finCount++;
+    if (me.finCount === 1) me.finSeq = seqAdd(p.seq, len);
   }
   if (p.options.malformed) flag(c, notes, 'bad_tcp_options', 'malformed TCP options');
 
-  zeekStateStep(c, side === CLIENT ? 0 : 1, flags, len);
+  zeekStateStep(c.ep0, c.ep1, side, flags, len);
 
   if (c.ladder !== null && maxLadder > 0) {
     if (c.ladder.length < maxLadder) {
       c.ladder.push({
         frame: p.frame, tsSec: p.tsSec, tsNsec: p.tsNsec, from: side, flags, relSeq,
-        relAck: ack && c.ep[peer].hasBase ? seqRelative(p.ack, c.ep[peer].base) : -1,
+        relAck: ack && other.hasBase ? seqRelative(p.ack, other.base) : -1,
         length: len, window: p.window, notes: notes ?? [],
       });
     } else {
@@ -187,7 +189,7 @@ function flag(c: Connection, notes: string[] | null, code: AnomalyCode, note: st
 }
 
 function resetPhase(c: Connection): ResetPhase {
-  if (c.ep[CLIENT].finCount + c.ep[SERVER].finCount > 0) return 'closing';
+  if (c.ep0.finCount + c.ep1.finCount > 0) return 'closing';
   if (c.synCount + c.synAckCount > 0 && !c.handshakeDone) return 'handshake';
   return 'established';
 }

@@ -1,9 +1,11 @@
+import { EndpointState, type ZeekEndpoint } from './zeek-state';
+
 /**
  * What the tracker keeps per side of a connection. One small object per side with
  * scalar fields: per-side two-element arrays cost ~1.6 KB a connection and were most of
  * what the garbage collector copied on busy captures.
  */
-export class TcpEndpoint {
+export class TcpEndpoint implements ZeekEndpoint {
   packets = 0;
   /** TCP payload bytes sent. */
   payloadBytes = 0;
@@ -21,9 +23,13 @@ export class TcpEndpoint {
   /** Highest ack this side's data received from the peer (raw), for Zeek's endpoint size. */
   ackedUpTo = 0;
   hasAcked = false;
+  /** Zeek's view of this endpoint (zeek-state.ts). */
+  zeekState = EndpointState.Inactive;
+  zeekPrevState = EndpointState.Inactive;
 
   reset(): void {
     this.packets = this.payloadBytes = this.base = this.seqEnd = this.finCount = this.finSeq = this.rstCount = this.ackedUpTo = 0;
     this.hasBase = this.hasSeqEnd = this.finAcked = this.hasAcked = false;
+    this.zeekState = this.zeekPrevState = EndpointState.Inactive;
   }
 }

@@ -14,17 +14,17 @@ export enum EndpointState {
 /** Zeek's conn_state codes. */
 export type ConnState = 'S0' | 'S1' | 'SF' | 'REJ' | 'S2' | 'S3' | 'RSTO' | 'RSTR' | 'RSTOS0' | 'RSTRH' | 'SH' | 'SHR' | 'OTH';
 
-/** The per-side view the state machine needs: [originator, responder]. */
-export interface EndpointPair {
-  state: [EndpointState, EndpointState];
-  /** State before the last change, per side (Zeek's prev_state). */
-  prevState: [EndpointState, EndpointState];
+/** What the state machine keeps per endpoint (Zeek's TCP_Endpoint state and prev_state). */
+export interface ZeekEndpoint {
+  zeekState: EndpointState;
+  /** The state before the last change. */
+  zeekPrevState: EndpointState;
 }
 
-function setState(e: EndpointPair, side: 0 | 1, s: EndpointState): void {
-  if (e.state[side] === s) return;
-  e.prevState[side] = e.state[side];
-  e.state[side] = s;
+function setState(e: ZeekEndpoint, s: EndpointState): void {
+  if (e.zeekState === s) return;
+  e.zeekPrevState = e.zeekState;
+  e.zeekState = s;
 }
 
 /**
@@ -32,58 +32,59 @@ function setState(e: EndpointPair, side: 0 | 1, s: EndpointState): void {
  * UpdateStateMachine: dispatch on the sender's state; SYN, FIN and RST are independent
  * checks in that order, so with several flags the last one wins.
  */
-export function zeekStateStep(e: EndpointPair, sender: 0 | 1, flags: number, payloadLength: number): void {
-  const peer = (sender ^ 1) as 0 | 1;
+export function zeekStateStep(orig: ZeekEndpoint, resp: ZeekEndpoint, sender: 0 | 1, flags: number, payloadLength: number): void {
+  const me = sender === 0 ? orig : resp;
+  const peer = sender === 0 ? resp : orig;
   const syn = (flags & TcpFlag.SYN) !== 0;
   const ack = (flags & TcpFlag.ACK) !== 0;
   const fin = (flags & TcpFlag.FIN) !== 0;
   const rst = (flags & TcpFlag.RST) !== 0;
-  const s = e.state[sender];
-  const ps = e.state[peer];
+  const s = me.zeekState;
+  const ps = peer.zeekState;
   switch (s) {
     case EndpointState.Inactive: {
       let changed = false;
       if (syn) {
         if (sender === 0) {
-          setState(e, sender, ack ? EndpointState.SynAckSent : EndpointState.SynSent);
+          setState(me, ack ? EndpointState.SynAckSent : EndpointState.SynSent);
         } else {
           // A SYN or SYN-ACK from the responder establishes both sides.
-          if (ps === EndpointState.SynSent || ps === EndpointState.SynAckSent) setState(e, peer, EndpointState.Established);
-          setState(e, sender, EndpointState.Established);
+          if (ps === EndpointState.SynSent || ps === EndpointState.SynAckSent) setState(peer, EndpointState.Established);
+          setState(me, EndpointState.Established);
         }
         changed = true;
       }
       if (fin) {
-        setState(e, sender, EndpointState.Closed);
+        setState(me, EndpointState.Closed);
         changed = true;
       }
       if (rst) {
-        setState(e, sender, EndpointState.Reset);
+        setState(me, EndpointState.Reset);
         changed = true;
       }
       if (!changed) {
-        if (sender === 1 && payloadLength === 0 && e.state[0] === EndpointState.SynSent) return; // ACK before SYN-ACK
-        if (ack && ps === EndpointState.Established) setState(e, sender, EndpointState.Established);
-        else setState(e, sender, EndpointState.Partial);
+        if (sender === 1 && payloadLength === 0 && orig.zeekState === EndpointState.SynSent) return; // ACK before SYN-ACK
+        if (ack && ps === EndpointState.Established) setState(me, EndpointState.Established);
+        else setState(me, EndpointState.Partial);
       }
       return;
     }
     case EndpointState.SynSent:
     case EndpointState.SynAckSent:
-      if (fin) setState(e, sender, EndpointState.Closed);
-      if (rst) setState(e, sender, EndpointState.Reset);
+      if (fin) setState(me, EndpointState.Closed);
+      if (rst) setState(me, EndpointState.Reset);
       return;
     case EndpointState.Established:
     case EndpointState.Partial:
-      if (syn && !ack && s === EndpointState.Partial && ps === EndpointState.Inactive) setState(e, sender, EndpointState.SynSent);
+      if (syn && !ack && s === EndpointState.Partial && ps === EndpointState.Inactive) setState(me, EndpointState.SynSent);
       if (fin && !rst) {
-        setState(e, sender, EndpointState.Closed);
-        if (ps === EndpointState.Reset && e.prevState[peer] === EndpointState.Closed) setState(e, peer, EndpointState.Closed);
+        setState(me, EndpointState.Closed);
+        if (ps === EndpointState.Reset && peer.zeekPrevState === EndpointState.Closed) setState(peer, EndpointState.Closed);
       }
-      if (rst) setState(e, sender, EndpointState.Reset);
+      if (rst) setState(me, EndpointState.Reset);
       return;
     case EndpointState.Closed:
-      if (rst && ps !== EndpointState.Closed) setState(e, sender, EndpointState.Reset);
+      if (rst && ps !== EndpointState.Closed) setState(me, EndpointState.Reset);
       return;
     default:
       return; // RESET is terminal
@@ -93,9 +94,9 @@ export function zeekStateStep(e: EndpointPair, sender: 0 | 1, flags: number, pay
 const RSTOS0_HISTORY = /^\^?S[^HAFGIQ]*R.*$/s;
 
 /** conn_state from base/protocols/conn/main.zeek, verbatim in logic. */
-export function zeekConnState(e: EndpointPair, history: string, origSize: number, respSize: number): ConnState {
-  const os = e.state[0];
-  const rs = e.state[1];
+export function zeekConnState(orig: ZeekEndpoint, resp: ZeekEndpoint, history: string, origSize: number, respSize: number): ConnState {
+  const os = orig.zeekState;
+  const rs = resp.zeekState;
   const oInactive = os === EndpointState.Inactive || os === EndpointState.Partial;
   const rInactive = rs === EndpointState.Inactive || rs === EndpointState.Partial;
   if (rs === EndpointState.Reset) {
