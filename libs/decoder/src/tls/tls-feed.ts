@@ -2,7 +2,7 @@ import type { DecodedPacket } from '../decoded-packet';
 import type { Connection, Side } from '../tcp/connection';
 import { StreamReassembler, type ReassemblerSink } from '../tcp/stream-reassembler';
 import { TcpFlag } from '../transport/tcp-flags';
-import { TlsSession } from './tls-session';
+import { opensHttp, TlsSession } from './tls-session';
 
 /** Byte cap per direction for handshake reassembly (out-of-order bytes held). */
 export const TLS_REASSEMBLY_CAP = 256 * 1024;
@@ -26,6 +26,10 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
     // (kept in two numbers). Made at the first SYN, it lived through the handshake and past
     // a garbage collection or two for every connection, most of them never TLS.
     if ((p.payloadLength === 0 || flags & TcpFlag.RST) && !startsAnother(c, side, p)) return;
+    if (firstBytesOpenHttp(c, side, p)) {
+      c.tlsDone = true;
+      return;
+    }
     r = c.reassembly = newReassembly(c, recordMessages);
   }
   if (flags & TcpFlag.SYN) r[side].start((p.seq + 1) >>> 0);
@@ -62,6 +66,17 @@ function startsAnother(c: Connection, side: Side, p: DecodedPacket): boolean {
     return false;
   }
   return known !== start;
+}
+
+/**
+ * This segment carries its side's first stream bytes, in order and first of both sides
+ * (no reassembly yet), and they open HTTP/1: the session would stop at once (opensHttp).
+ */
+function firstBytesOpenHttp(c: Connection, side: Side, p: DecodedPacket): boolean {
+  if (p.flags & (TcpFlag.SYN | TcpFlag.RST)) return false;
+  const start = side === 0 ? c.tlsStart0 : c.tlsStart1;
+  if (start !== -1 && p.seq !== start) return false;
+  return opensHttp(p.data, p.payloadOffset, p.payloadCaptured, side);
 }
 
 /** Both sides' reassemblers, told the stream starts seen so far (as if made at the first SYN). */

@@ -21,6 +21,8 @@ export const STARTTLS_SCAN_BYTES = 16 * 1024;
 const MAX_ALERTS = 8;
 // No CONNECT: a proxy tunnel carries TLS after the proxy's "200" (ja4/https-connect.pcap).
 const HTTP_START = /^(GET|POST|HEAD|PUT|DELETE|OPTIONS|PATCH|TRACE) |^HTTP\/1\./;
+/** HTTP_START's alternatives as bytes (at most 8: within the 16 characters it is tested on). */
+const HTTP_START_BYTES = ['GET ', 'POST ', 'HEAD ', 'PUT ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'TRACE ', 'HTTP/1.'].map((w) => Uint8Array.from(w, (ch) => ch.charCodeAt(0)));
 const MAX_MESSAGES = 64;
 /** Suites whose ServerKeyExchange carries ECParameters (RFC 8422 5.4): ECDHE_*, ECDH_anon_*. */
 const ECDH_SUITE = /^TLS_ECDH(E_|_anon_)/;
@@ -414,6 +416,23 @@ export class TlsSession {
     this.malformed++;
     this.off(side);
   }
+}
+
+/**
+ * One side's first stream bytes (`n` of them at `o`) open HTTP/1: a session fed them would
+ * find plaintext, match HTTP_START and stop reading both sides at once, with nothing noted
+ * and no TLS. feedTls then makes no session and no reassembly at all (most plain
+ * connections are HTTP). The same tests detect() and deliver() make on a first delivery.
+ */
+export function opensHttp(b: Uint8Array, o: number, n: number, side: TlsSide): boolean {
+  if (n < 7 || looksLikeTlsRecord(b, o) || (side === 0 ? looksLikeSslv2Hello(b, o) : looksLikeSslv2ServerHello(b, o))) return false;
+  for (const word of HTTP_START_BYTES) {
+    if (word.length > n) continue;
+    let i = 0;
+    while (i < word.length && b[o + i] === word[i]) i++;
+    if (i === word.length) return true;
+  }
+  return false;
 }
 
 export function isTls13(version: number | null): boolean {
