@@ -8,13 +8,13 @@
 #   shakewatch  dist/apps/agent/main.js inspect FILE --format ndjson > /dev/null
 #   tshark      the same per-connection fields, per packet, with sequence analysis
 #   tcpdump     tcpdump -r FILE -w /dev/null (a raw read: the floor)
-# Each tool runs BENCH_RUNS times (tshark BENCH_TSHARK_RUNS times); the median wall
+# Each tool runs BENCH_RUNS times (tshark BENCH_TSHARK_RUNS times), interleaved; the median wall
 # time counts (CPU time too: wall time suffers when the machine is shared), peak RSS is
 # the largest seen (GNU time -v). Prints a table with the
 # ratios and targets; writes bench/results/latest.json.
 #
 # Environment: BENCH_CAPTURE_MB (default 200), BENCH_CAPTURE_FILE, BENCH_RUNS (default 5),
-# BENCH_TSHARK_RUNS (default 1), BENCH_SKIP_BUILD=1, BENCH_STRICT=1 (exit 1 when a
+# BENCH_TSHARK_RUNS (default 3), BENCH_SKIP_BUILD=1, BENCH_STRICT=1 (exit 1 when a
 # target is missed).
 set -euo pipefail
 
@@ -23,7 +23,7 @@ cd "$ROOT"
 MB="${BENCH_CAPTURE_MB:-200}"
 FILE="${BENCH_CAPTURE_FILE:-bench/data/capture-${MB}MB.pcap}"
 RUNS="${BENCH_RUNS:-5}"
-TSHARK_RUNS="${BENCH_TSHARK_RUNS:-1}"
+TSHARK_RUNS="${BENCH_TSHARK_RUNS:-3}"
 RESULTS=bench/results/latest.json
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -63,25 +63,32 @@ TSHARK=(tshark -r "$FILE" -n -o tcp.analyze_sequence_numbers:TRUE -T fields -e t
   -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport -e tcp.flags.str -e tcp.analysis.initial_rtt -e frame.time_epoch -Y tcp)
 TCPDUMP=(tcpdump -r "$FILE" -w /dev/null)
 
-# measure NAME RUNS CMD...: one line per run in $TMP/NAME ("wall_us peak_rss_kb cpu_seconds").
-measure() {
-  local name=$1 runs=$2 i t0 t1 rss cpu
-  shift 2
-  : >"$TMP/$name"
-  for ((i = 1; i <= runs; i++)); do
-    t0=$(date +%s%N)
-    /usr/bin/time -v -o "$TMP/time.txt" "$@" >/dev/null 2>"$TMP/stderr.txt" || die "$name failed: $(tail -3 "$TMP/stderr.txt")"
-    t1=$(date +%s%N)
-    rss=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$TMP/time.txt")
-    cpu=$(awk -F: '/(User|System) time \(seconds\)/ { t += $2 } END { print t }' "$TMP/time.txt")
-    echo "$(((t1 - t0) / 1000)) $rss $cpu" >>"$TMP/$name"
-    log "$name run $i/$runs: $(awk '{ printf "%.3f s wall, %.2f s cpu, %.1f MiB", $1 / 1e6, $3, $2 / 1024 }' <<<"$(tail -1 "$TMP/$name")")"
-  done
+# run_once NAME I RUNS CMD...: one run, one line appended to $TMP/NAME ("wall_us peak_rss_kb cpu_seconds").
+run_once() {
+  local name=$1 i=$2 runs=$3 t0 t1 rss cpu
+  shift 3
+  t0=$(date +%s%N)
+  /usr/bin/time -v -o "$TMP/time.txt" "$@" >/dev/null 2>"$TMP/stderr.txt" || die "$name failed: $(tail -3 "$TMP/stderr.txt")"
+  t1=$(date +%s%N)
+  rss=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$TMP/time.txt")
+  cpu=$(awk -F: '/(User|System) time \(seconds\)/ { t += $2 } END { print t }' "$TMP/time.txt")
+  echo "$(((t1 - t0) / 1000)) $rss $cpu" >>"$TMP/$name"
+  log "$name run $i/$runs: $(awk '{ printf "%.3f s wall, %.2f s cpu, %.1f MiB", $1 / 1e6, $3, $2 / 1024 }' <<<"$(tail -1 "$TMP/$name")")"
 }
 
-measure shakewatch "$RUNS" "${SHAKEWATCH[@]}"
-measure tcpdump "$RUNS" "${TCPDUMP[@]}"
-measure tshark "$TSHARK_RUNS" "${TSHARK[@]}"
+# Rounds, the tools interleaved (shakewatch, tcpdump, then tshark while it has runs left):
+# on a shared machine the load drifts over a minute, and each round sees the same load.
+: >"$TMP/shakewatch"
+: >"$TMP/tcpdump"
+: >"$TMP/tshark"
+ROUNDS=$((RUNS > TSHARK_RUNS ? RUNS : TSHARK_RUNS))
+for ((round = 1; round <= ROUNDS; round++)); do
+  if ((round <= RUNS)); then
+    run_once shakewatch "$round" "$RUNS" "${SHAKEWATCH[@]}"
+    run_once tcpdump "$round" "$RUNS" "${TCPDUMP[@]}"
+  fi
+  if ((round <= TSHARK_RUNS)); then run_once tshark "$round" "$TSHARK_RUNS" "${TSHARK[@]}"; fi
+done
 
 mkdir -p "$(dirname "$RESULTS")"
 node - "$TMP" "$FILE" "$PACKETS" "$CONNECTIONS" "$RESULTS" <<'EOF'

@@ -27,6 +27,8 @@
 #   LIVE_TOOLS            default agent,tcpdump,tcpdump-immediate
 #   LIVE_LOAD_WORKERS     client processes, default 2; LIVE_SERVER_WORKERS default 1
 #   LIVE_CAPTURE_CPUS, LIVE_TRAFFIC_CPUS   taskset CPU lists (default: no pinning)
+#   LIVE_AGENT_VARIANTS   A/B of agent builds: "name=path,..." adds a tool agent-NAME per
+#                         build, run like `agent` (list them in LIVE_TOOLS)
 #   LIVE_SKIP_BUILD=1, LIVE_STRICT=1 (exit 1 when the target is missed)
 set -euo pipefail
 
