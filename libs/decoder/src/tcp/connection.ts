@@ -45,6 +45,8 @@ export interface LadderStep {
   notes: string[];
 }
 
+const NO_ADDRESS = new Uint8Array(0);
+
 /** Shared by the connections without anomalies: frozen, `count` gives a connection its own. */
 const NO_ANOMALIES: Partial<Record<AnomalyCode, number>> = Object.freeze({});
 
@@ -52,17 +54,18 @@ const NO_ANOMALIES: Partial<Record<AnomalyCode, number>> = Object.freeze({});
 export class Connection {
   // Identity, first and as plain fields: a lookup compares these, and a connection idle
   // for seconds is out of the CPU's caches, where each array followed costs a miss.
-  id: number;
-  ipVersion: 4 | 6;
-  clientPort: number;
-  serverPort: number;
+  // (Set by `identify`, from the constructor and `reuse`.)
+  id = 0;
+  ipVersion: 4 | 6 = 4;
+  clientPort = 0;
+  serverPort = 0;
   /** IPv4 addresses as 32-bit integers, the lookup's keys (0 for IPv6: compare the bytes). */
-  clientIp4: number;
-  serverIp4: number;
+  clientIp4 = 0;
+  serverIp4 = 0;
   /** Address bytes (copied once, at creation; the tracker shares IPv4 ones). */
-  clientAddr: Uint8Array;
-  serverAddr: Uint8Array;
-  hash: number;
+  clientAddr: Uint8Array = NO_ADDRESS;
+  serverAddr: Uint8Array = NO_ADDRESS;
+  hash = 0;
   /** Tracker bookkeeping: the hash-bucket chain (intrusive, no allocation). */
   bucketNext: Connection | null = null;
   roleSource: RoleSource = 'first-packet';
@@ -139,6 +142,10 @@ export class Connection {
   lruNext: Connection | null = null;
 
   constructor(id: number, ipVersion: 4 | 6, client: Uint8Array, clientPort: number, server: Uint8Array, serverPort: number, hash: number) {
+    this.identify(id, ipVersion, client, clientPort, server, serverPort, hash);
+  }
+
+  private identify(id: number, ipVersion: 4 | 6, client: Uint8Array, clientPort: number, server: Uint8Array, serverPort: number, hash: number): void {
     this.id = id;
     this.ipVersion = ipVersion;
     this.clientPort = clientPort;
@@ -160,16 +167,8 @@ export class Connection {
     // Field by field, not Object.assign from a template: this runs once per connection,
     // and the generic copy cost more than the rest of a short connection's bookkeeping.
     // connection.spec.ts checks that every field is covered.
-    this.id = id;
-    this.ipVersion = ipVersion;
-    this.clientPort = clientPort;
-    this.serverPort = serverPort;
-    this.clientIp4 = ipv4Key(ipVersion, client);
-    this.serverIp4 = ipv4Key(ipVersion, server);
-    this.clientAddr = client;
-    this.serverAddr = server;
+    this.identify(id, ipVersion, client, clientPort, server, serverPort, hash);
     this.roleSource = 'first-packet';
-    this.hash = hash;
     this.firstSec = this.firstNsec = this.lastSec = this.lastNsec = 0;
     this.ep0.reset();
     this.ep1.reset();
