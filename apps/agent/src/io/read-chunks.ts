@@ -11,8 +11,8 @@ export const CHUNK_BYTES = 1024 * 1024;
  *
  * Reads are synchronous: a 1 MiB read from the page cache is a copy of a few hundred
  * microseconds, less than what handing it to libuv's thread pool and waiting for the
- * completion cost the main thread on a busy 2-core machine (30 ms in 0.58 s on the
- * 200 MB benchmark capture, bench/README.md). The event loop still gets a turn after each
+ * completion cost the main thread on a busy 2-core machine (about 10 ms less in 0.6 s on
+ * the 200 MB benchmark capture, bench/README.md). The event loop still gets a turn after each
  * chunk, so timers (the progress bar, the agent's snapshots) and signals are served.
  * Reading is sequential (no positions), so pipes and FIFOs work too.
  */
