@@ -12,19 +12,12 @@
 //   capture.stats(); // { received, dropped, interfaceDropped }
 //   capture.close();
 import { PcapError, translateError, type PcapErrorCode } from './errors';
-import { loadBinding, type NativeBatchArrays, type NativeCapture, type NativeStats } from './native';
+import { loadBinding, type NativeBatchArrays, type NativeCapture, type NativeDevice, type NativeStats } from './native';
 
 export { PcapError, type PcapErrorCode };
 
-export interface CaptureDevice {
-  name: string;
-  description?: string;
-  /** IPv4 and IPv6 addresses, as text. */
-  addresses: string[];
-  loopback: boolean;
-  up: boolean;
-  running: boolean;
-}
+/** A device as the addon lists it (pcap_findalldevs), passed on as it is. */
+export type CaptureDevice = NativeDevice;
 
 export interface OpenLiveOptions {
   /** Interface name, or 'any' (Linux cooked capture of every interface). */

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 export interface NativeDevice {
   name: string;
   description?: string;
+  /** IPv4 and IPv6 addresses, as text. */
   addresses: string[];
   loopback: boolean;
   up: boolean;
