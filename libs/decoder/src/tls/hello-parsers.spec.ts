@@ -61,6 +61,17 @@ function plain(h: ClientHello | ServerHello | null): unknown {
 const plainCerts = (list: Uint8Array[] | null): string[] | null => list && list.map(hex);
 
 /** `msg` at offset `at` of a larger buffer, junk (0xee) around it. */
+/** Parsed from a packet buffer, then the buffer zeroed: what was parsed must not change. */
+function expectOwnsItsBytes<T>(messages: Uint8Array[], parse: (b: Uint8Array, at: number, length: number) => T, snapshot: (parsed: T) => unknown): void {
+  for (const msg of messages) {
+    const b = embed(msg, 17);
+    const parsed = parse(b, 17, msg.length);
+    const before = snapshot(parsed);
+    b.fill(0);
+    expect(snapshot(parsed)).toEqual(before);
+  }
+}
+
 function embed(msg: Uint8Array, at: number, after = 9): Uint8Array {
   const b = new Uint8Array(at + msg.length + after).fill(0xee);
   b.set(msg, at);
@@ -192,27 +203,9 @@ describe.each([
 
 describe('hello parsers: what they keep', () => {
   it('own their bytes: the hello is unchanged when the packet buffer is reused', () => {
-    for (const msg of CLIENT_HELLOS) {
-      const b = embed(msg, 17);
-      const ch = parseClientHello(b, 17, msg.length);
-      const before = plain(ch);
-      b.fill(0);
-      expect(plain(ch)).toEqual(before);
-    }
-    for (const msg of SERVER_HELLOS) {
-      const b = embed(msg, 17);
-      const sh = parseServerHello(b, 17, msg.length);
-      const before = plain(sh);
-      b.fill(0);
-      expect(plain(sh)).toEqual(before);
-    }
-    for (const msg of CERTIFICATES) {
-      const b = embed(msg, 17);
-      const certs = parseCertificateList(b, 17, msg.length);
-      const before = plainCerts(certs);
-      b.fill(0);
-      expect(plainCerts(certs)).toEqual(before);
-    }
+    expectOwnsItsBytes(CLIENT_HELLOS, parseClientHello, plain);
+    expectOwnsItsBytes(SERVER_HELLOS, parseServerHello, plain);
+    expectOwnsItsBytes(CERTIFICATES, parseCertificateList, plainCerts);
   });
 
   it('keeps at most 256 extensions, and ignores 1 to 3 bytes after the last one, as before', () => {
