@@ -174,7 +174,7 @@ export class ConnTracker {
     const v4 = p.ipVersion === 4;
     for (let c = this.buckets[slot(hash, this.buckets.length)]; c !== null; c = c.bucketNext) {
       if (c.ipVersion !== p.ipVersion) continue;
-      if (p.srcPort === c.clientPort && p.dstPort === c.serverPort && src === c.clientIp4 && dst === c.serverIp4 && (v4 || this.isFromClient(c, p))) {
+      if (p.srcPort === c.clientPort && p.dstPort === c.serverPort && src === c.clientIp4 && dst === c.serverIp4 && (v4 || (sameBytes(c.clientAddr, p.data, p.srcOffset) && sameBytes(c.serverAddr, p.data, p.dstOffset)))) {
         this.lookupSide = CLIENT;
         return c;
       }
