@@ -20,9 +20,10 @@ export const MAX_HANDSHAKE_MESSAGE = 256 * 1024;
 export const STARTTLS_SCAN_BYTES = 16 * 1024;
 const MAX_ALERTS = 8;
 // No CONNECT: a proxy tunnel carries TLS after the proxy's "200" (ja4/https-connect.pcap).
-const HTTP_START = /^(GET|POST|HEAD|PUT|DELETE|OPTIONS|PATCH|TRACE) |^HTTP\/1\./;
-/** HTTP_START's alternatives as bytes (at most 8: within the 16 characters it is tested on). */
-const HTTP_START_BYTES = ['GET ', 'POST ', 'HEAD ', 'PUT ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'TRACE ', 'HTTP/1.'].map((w) => Uint8Array.from(w, (ch) => ch.charCodeAt(0)));
+/** How HTTP/1 streams open: a request method and a space, or a response's version (at most 8 characters). */
+const HTTP_STARTS = ['GET ', 'POST ', 'HEAD ', 'PUT ', 'DELETE ', 'OPTIONS ', 'PATCH ', 'TRACE ', 'HTTP/1.'];
+const HTTP_START_BYTES = HTTP_STARTS.map((w) => Uint8Array.from(w, (ch) => ch.charCodeAt(0)));
+const opensHttpText = (text: string): boolean => HTTP_STARTS.some((w) => text.startsWith(w));
 const MAX_MESSAGES = 64;
 /** Suites whose ServerKeyExchange carries ECParameters (RFC 8422 5.4): ECDHE_*, ECDH_anon_*. */
 const ECDH_SUITE = /^TLS_ECDH(E_|_anon_)/;
@@ -216,7 +217,7 @@ export class TlsSession {
         const grew = this.plaintextPrefix.length < 16 && bytes.length > 0;
         if (grew) this.plaintextPrefix += latin1At(bytes, 0, Math.min(16, bytes.length));
         d.plaintextScanned += bytes.length;
-        if (grew && HTTP_START.test(this.plaintextPrefix)) {
+        if (grew && opensHttpText(this.plaintextPrefix)) {
           // HTTP/1 never upgrades to TLS in-band: stop scanning both sides at once.
           this.off(0);
           this.off(1);
@@ -420,7 +421,7 @@ export class TlsSession {
 
 /**
  * One side's first stream bytes (`n` of them at `o`) open HTTP/1: a session fed them would
- * find plaintext, match HTTP_START and stop reading both sides at once, with nothing noted
+ * find plaintext, see HTTP_STARTS and stop reading both sides at once, with nothing noted
  * and no TLS. feedTls then makes no session and no reassembly at all (most plain
  * connections are HTTP). The same tests detect() and deliver() make on a first delivery.
  */
