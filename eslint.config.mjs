@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-// libs/decoder must stay pure: no I/O, no frameworks. The Nx boundary rule enforces
+// libs/decoder and libs/protocol must stay pure: no I/O, no frameworks. The Nx boundary rule enforces
 // the project graph; no-restricted-imports catches Node built-ins Nx does not model.
 const ioModules = ['fs', 'net', 'dgram', 'http', 'https', 'tls', 'child_process', 'worker_threads', 'cluster'];
 const bannedInDecoder = [
@@ -45,7 +45,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/decoder/src/**/*.ts'],
+    files: ['libs/decoder/src/**/*.ts', 'libs/protocol/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/testing/**'],
     rules: {
       'no-console': 'error',

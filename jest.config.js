@@ -4,6 +4,7 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jso
 const moduleNameMapper = {
   '^@shakewatch/decoder$': '<rootDir>/libs/decoder/src/index.ts',
   '^@shakewatch/pcap$': '<rootDir>/libs/pcap/src/index.ts',
+  '^@shakewatch/protocol$': '<rootDir>/libs/protocol/src/index.ts',
 };
 const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json'] };
 
