@@ -6,8 +6,11 @@
 #   tshark       the decoding oracle in tests and benchmarks
 #   iproute2     network namespaces for tests that record real traffic
 #   time         /usr/bin/time -v for peak-memory figures in bench/
+#   prometheus, prometheus-alertmanager  the real Prometheus (and promtool) and Alertmanager
+#                the end-to-end suites and the demo start
+#   curl openssl  real TLS clients and certificates for the traffic tests and the demo make
 set -euo pipefail
-want=(libpcap-dev g++ make python3 tcpdump tshark iproute2 time)
+want=(libpcap-dev g++ make python3 tcpdump tshark iproute2 time prometheus prometheus-alertmanager curl openssl)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
