@@ -2,6 +2,7 @@ import { rawFrame } from '../capture/raw-packet';
 import { PacketDecoder } from '../packet-decoder';
 import { conversation, F, V4, type Segment } from '../testing/packet-builder';
 import { ConnTracker } from './conn-tracker';
+import { fixture, readCapture } from '../testing/fixtures';
 
 type Frame = { data: Uint8Array; tsSec: number; tsNsec: number };
 
@@ -67,5 +68,25 @@ describe('ConnTracker when capture time jumps far back (two captures joined)', (
     // 31000 closed at t=50: idle 5.5 s at the probe; the others closed at t >= 100.
     expect(out[0]).toBe(`31000 at ${later.length + earlier.length + 1} (idle)`);
     expect(out.slice(1).every((e) => e.endsWith('(capture-end)'))).toBe(true);
+  });
+});
+
+describe('advanceTo: a quiet link still ends finished connections', () => {
+  it('ends a closed connection once the clock passes the close delay, with no packet after it', () => {
+    // tcp-normal-close.pcap (recorded, test/fixtures/captures/MANIFEST.md): one connection closed by FINs
+    const { packets } = readCapture(fixture('tcp-normal-close.pcap'));
+    const ended: string[] = [];
+    const tracker = new ConnTracker((c) => ended.push(c.endReason ?? ''));
+    const decoder = new PacketDecoder();
+    for (const raw of packets) {
+      const p = decoder.decode(raw);
+      if (p) tracker.packet(p);
+    }
+    const last = packets[packets.length - 1];
+    expect(ended).toEqual([]);
+    tracker.advanceTo(last.tsSec + 4, last.tsNsec);
+    expect(ended).toEqual([]); // inside the 5 s close delay
+    tracker.advanceTo(last.tsSec + 6, last.tsNsec);
+    expect(ended).toEqual(['idle']);
   });
 });

@@ -150,6 +150,14 @@ export class ConnTracker {
     }
   }
 
+  /**
+   * Let time pass without a packet (a live capture's clock while the link is quiet):
+   * connections idle past their timeout at `sec/nsec` end now, not at the next packet.
+   */
+  advanceTo(sec: number, nsec: number): void {
+    this.expire(sec, nsec);
+  }
+
   /** End every tracked connection (end of capture), oldest first. */
   flush(reason: EndReason = 'capture-end'): void {
     const all: Connection[] = [];
