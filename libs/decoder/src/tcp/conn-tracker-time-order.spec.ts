@@ -73,7 +73,7 @@ describe('ConnTracker when capture time jumps far back (two captures joined)', (
 
 describe('advanceTo: a quiet link still ends finished connections', () => {
   it('ends a closed connection once the clock passes the close delay, with no packet after it', () => {
-    // tcp-normal-close.pcap (recorded, test/fixtures/captures/MANIFEST.md): one connection closed by FINs
+    // tcp-normal-close.pcap (recorded, test/fixtures/captures/MANIFEST.md): connections closed by FINs
     const { packets } = readCapture(fixture('tcp-normal-close.pcap'));
     const ended: string[] = [];
     const tracker = new ConnTracker((c) => ended.push(c.endReason ?? ''));
@@ -87,6 +87,6 @@ describe('advanceTo: a quiet link still ends finished connections', () => {
     tracker.advanceTo(last.tsSec + 4, last.tsNsec);
     expect(ended).toEqual([]); // inside the 5 s close delay
     tracker.advanceTo(last.tsSec + 6, last.tsNsec);
-    expect(ended).toEqual(['idle']);
+    expect(ended).toEqual(['idle', 'idle', 'idle']); // its three connections, all finished
   });
 });
