@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { agent, FIXTURES, ndjson } from '../support/agent-cli';
+import { makeTokens, scrape, startHub, type HubProcess, type TokenSet } from '../support/hub-process';
+import { samples } from '../support/prometheus-text';
+
+// Replays of the project's recorded captures through a real hub: /metrics must say what
+// `inspect` says of the same files, and one fixed replay is compared whole with a golden
+// scrape (as node_exporter's end-to-end test does), which promtool must find clean.
+jest.setTimeout(120_000);
+
+/** Every capture the project recorded (test/fixtures/captures/MANIFEST.md, TLS-MANIFEST.md). */
+const REPLAYS = readdirSync(FIXTURES).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
+const GOLDEN = join(__dirname, 'golden/replay-scrape.prom');
+
+let tokens: TokenSet;
+let hub: HubProcess;
+let text: string;
+
+function replay(file: string, id: string, extra: string[] = []): void {
+  const r = agent(['run', '--read', join(FIXTURES, file), '--hub', hub.url, '--token-file', tokens.tokenFile('replay-*'), '--agent-id', id, '--log-level', 'warn', ...extra]);
+  if (r.status !== 0) throw new Error(`replay of ${file} exited ${r.status}: ${r.stderr}`);
+}
+
+beforeAll(async () => {
+  tokens = makeTokens(['replay-*']);
+  hub = await startHub(tokens.hubFile, { SHAKEWATCH_HUB_GRACE_SECONDS: '300' });
+  for (const f of REPLAYS) replay(f, `replay-${f.replace(/\W/g, '-')}`);
+  // the golden replay: one capture, with the host's address given so direction is known, and a configured port list
+  replay('tcp-mixed.pcapng', 'replay-golden', ['--local-address', '10.77.0.2', '--ports', '8080,8081,80']);
+  text = await scrape(hub);
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+/** What inspect says of a file, summed the way the hub's series can be summed (over direction and port). */
+function fromInspect(file: string): Map<string, number> {
+  const m = new Map<string, number>();
+  const add = (k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
+  for (const e of ndjson(agent(['inspect', join(FIXTURES, file), '-f', 'ndjson']).stdout)) {
+    add(`connections conn_state=${e.tcp.conn_state}`);
+    if (e.tcp.reset_sender) add(`resets sender=${e.tcp.reset_sender} phase=${e.tcp.reset_phase}`);
+    if (e.tcp.handshake?.rtt_seconds !== undefined) add('handshakes');
+    if (e.tls?.cipher) add(`tls version=${e.tls.version ?? 'unknown'} cipher=${e.tls.cipher}`);
+    if (e.tls?.alert) add(`alerts level=${e.tls.alert.level} description=${e.tls.alert.description}`);
+  }
+  return m;
+}
+
+/** The hub's series for one agent, summed the same way. */
+function fromHub(id: string): Map<string, number> {
+  const m = new Map<string, number>();
+  const add = (k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  for (const [series, v] of samples(text)) {
+    const match = /^(\w+)\{(.*)\}$/.exec(series);
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[2].matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    if (labels.agent !== id || v === 0) continue;
+    switch (match[1]) {
+      case 'shakewatch_tcp_connections_total': add(`connections conn_state=${labels.conn_state}`, v); break;
+      case 'shakewatch_tcp_resets_total': add(`resets sender=${labels.sender} phase=${labels.phase}`, v); break;
+      case 'shakewatch_tcp_handshake_duration_seconds_count': add('handshakes', v); break;
+      case 'shakewatch_tls_handshakes_total': add(`tls version=${labels.version} cipher=${labels.cipher}`, v); break;
+      case 'shakewatch_tls_alerts_total': add(`alerts level=${labels.level} description=${labels.description}`, v); break;
+    }
+  }
+  return m;
+}
+
+it.each(REPLAYS)('%s: the hub\'s totals equal what inspect reports', (file) => {
+  const want = fromInspect(file);
+  expect(want.size).toBeGreaterThan(0);
+  expect(Object.fromEntries(fromHub(`replay-${file.replace(/\W/g, '-')}`))).toEqual(Object.fromEntries(want));
+});
+
+it('every replayed agent is up with its info, and replays without local addresses say direction="unknown"', () => {
+  for (const f of REPLAYS) {
+    const id = `replay-${f.replace(/\W/g, '-')}`;
+    const s = samples(text);
+    expect([id, [...s].filter(([k]) => k.startsWith(`shakewatch_agent_info{agent="${id}"`)).length]).toEqual([id, 1]);
+    const dirs = new Set([...s].filter(([k]) => k.startsWith(`shakewatch_tcp_connections_total{agent="${id}"`)).map(([k]) => /direction="(\w+)"/.exec(k)?.[1]));
+    expect([...dirs]).toEqual(['unknown']);
+  }
+});
+
+/** The golden replay's agent series, with the values that change from run to run masked. */
+function goldenPart(scrapeText: string): string {
+  return scrapeText.split('\n').filter((l) => l.includes('agent="replay-golden"'))
+    .map((l) => l.replace(/^(shakewatch_agent_(?:start_time_seconds|last_seen_timestamp_seconds)\{[^}]*\}) .*$/, '$1 <time>').replace(/^(shakewatch_agent_info\{.*?)version="[^"]*"/, '$1version="<version>"').replace(/hostname="[^"]*"/, 'hostname="<host>"'))
+    .join('\n') + '\n';
+}
+
+it('a fixed replay gives the golden scrape, line for line', () => {
+  const got = goldenPart(text);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(GOLDEN)) {
+    if (process.env.CI) throw new Error(`${GOLDEN} is missing: run UPDATE_GOLDEN=1 npx jest test/fleet/fleet-replay locally and review it`);
+    writeFileSync(GOLDEN, got);
+  }
+  expect(got).toBe(readFileSync(GOLDEN, 'utf8'));
+});
+
+it('the whole scrape passes promtool check metrics', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shakewatch-scrape-'));
+  writeFileSync(join(dir, 'metrics.prom'), text);
+  const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  expect(r.error).toBeUndefined();
+  expect([r.status, r.stdout + r.stderr]).toEqual([0, '']);
+});
