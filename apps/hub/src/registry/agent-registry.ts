@@ -1,0 +1,173 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { HUB_STALE_INTERVALS, type Hello, type Snapshot } from '@shakewatch/protocol';
+import { CLOCK, type Clock } from '../config/tokens';
+
+/** What the exposition service caches per agent: each family's rendered rows, in AGENT_FAMILIES order. */
+export interface RenderedAgent {
+  readonly chunks: readonly string[];
+  /** Sample lines in the chunks. */
+  readonly series: number;
+}
+
+/** One agent this hub remembers. */
+export interface AgentRecord {
+  readonly id: string;
+  version: string;
+  hostname: string;
+  bootId: string;
+  intervalSeconds: number;
+  /** Highest snapshot seq kept for bootId (0: none yet). */
+  seq: number;
+  families: Snapshot['families'] | null;
+  /** The last kept snapshot said the agent is stopping. */
+  final: boolean;
+  /** The connection speaking for it now, or null once it left. */
+  session: number | null;
+  /** Hub clock (ms) of the last message from it. */
+  lastSeenMs: number;
+  /** Hub clock (ms) when its last connection closed. */
+  leftAtMs: number;
+  /** The exposition cache; null whenever the families change. */
+  rendered: RenderedAgent | null;
+}
+
+export interface RegistryOptions {
+  maxAgents: number;
+  graceSeconds: number;
+  agentTtlSeconds: number;
+}
+export const REGISTRY_OPTIONS = Symbol('REGISTRY_OPTIONS');
+
+export type SnapshotOutcome = 'kept' | 'ignored';
+
+/**
+ * The agents this hub remembers and which of their series it may show. The rule that
+ * keeps an agent from being counted by two hubs: its series are visible only while it
+ * is connected here and fresh (a message within HUB_STALE_INTERVALS of its interval), or
+ * for the grace period after it closed following a final snapshot. An agent that just
+ * vanished is hidden at once; up, last-seen and info stay until the TTL.
+ */
+@Injectable()
+export class AgentRegistry {
+  private readonly agents = new Map<string, AgentRecord>();
+  private sortedCache: AgentRecord[] | null = null;
+  private connected = 0;
+
+  constructor(
+    @Inject(REGISTRY_OPTIONS) private readonly opts: RegistryOptions,
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.agents.size;
+  }
+
+  get connectedCount(): number {
+    return this.connected;
+  }
+
+  get(id: string): AgentRecord | undefined {
+    return this.agents.get(id);
+  }
+
+  /**
+   * A good hello on connection `session`: remember the agent (a new boot drops the old
+   * boot's totals) and return the seq held for this boot, or null when the hub is full.
+   */
+  admit(hello: Hello, session: number): { lastSeq: number } | null {
+    const now = this.clock();
+    let rec = this.agents.get(hello.agentId);
+    if (!rec) {
+      if (this.agents.size >= this.opts.maxAgents && !this.makeRoom(now)) return null;
+      rec = { id: hello.agentId, version: hello.agentVersion, hostname: hello.hostname, bootId: hello.bootId, intervalSeconds: hello.intervalSeconds, seq: 0, families: null, final: false, session: null, lastSeenMs: now, leftAtMs: now, rendered: null };
+      this.agents.set(rec.id, rec);
+      this.sortedCache = null;
+    }
+    if (rec.bootId !== hello.bootId) {
+      // A restarted agent: its counters start again from zero (a reset Prometheus understands).
+      rec.bootId = hello.bootId;
+      rec.seq = 0;
+      rec.families = null;
+      rec.rendered = null;
+    }
+    if (rec.session === null) this.connected++;
+    rec.session = session;
+    rec.version = hello.agentVersion;
+    rec.hostname = hello.hostname;
+    rec.intervalSeconds = hello.intervalSeconds;
+    rec.final = false;
+    rec.lastSeenMs = now;
+    return { lastSeq: rec.seq };
+  }
+
+  /** A snapshot (already checked) from the agent's current connection: kept if newer than what is held for its boot. */
+  snapshot(agentId: string, session: number, s: Snapshot): SnapshotOutcome {
+    const rec = this.agents.get(agentId);
+    if (!rec || rec.session !== session) return 'ignored';
+    rec.lastSeenMs = this.clock();
+    if (s.bootId === rec.bootId && s.seq <= rec.seq) return 'ignored';
+    rec.bootId = s.bootId;
+    rec.seq = s.seq;
+    rec.families = s.families;
+    rec.final = s.final === true;
+    rec.rendered = null;
+    return 'kept';
+  }
+
+  /** Would a snapshot with this boot and seq be ignored (checked before the costlier content checks)? */
+  isStale(agentId: string, bootId: string, seq: number): boolean {
+    const rec = this.agents.get(agentId);
+    return rec !== undefined && rec.bootId === bootId && seq <= rec.seq;
+  }
+
+  /** Connection `session` of the agent closed (a superseded connection's close changes nothing). */
+  disconnect(agentId: string, session: number): void {
+    const rec = this.agents.get(agentId);
+    if (!rec || rec.session !== session) return;
+    rec.session = null;
+    rec.leftAtMs = this.clock();
+    this.connected--;
+  }
+
+  /** Connected and heard from within HUB_STALE_INTERVALS of its snapshot interval. */
+  isUp(rec: AgentRecord, now = this.clock()): boolean {
+    return rec.session !== null && now - rec.lastSeenMs <= HUB_STALE_INTERVALS * rec.intervalSeconds * 1000;
+  }
+
+  /** Its series may be shown: up, or cleanly stopped (final snapshot) less than the grace period ago. */
+  isVisible(rec: AgentRecord, now = this.clock()): boolean {
+    if (rec.session !== null) return this.isUp(rec, now);
+    return rec.final && now - rec.leftAtMs <= this.opts.graceSeconds * 1000;
+  }
+
+  /** Forget agents gone longer than the TTL. */
+  sweep(now = this.clock()): number {
+    let forgotten = 0;
+    const ttl = this.opts.agentTtlSeconds * 1000;
+    for (const rec of this.agents.values()) {
+      if (rec.session === null && now - rec.leftAtMs > ttl) {
+        this.agents.delete(rec.id);
+        forgotten++;
+      }
+    }
+    if (forgotten > 0) this.sortedCache = null;
+    return forgotten;
+  }
+
+  /** Every remembered agent, by id (stable output for /metrics). */
+  sorted(): readonly AgentRecord[] {
+    if (!this.sortedCache) this.sortedCache = [...this.agents.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return this.sortedCache;
+  }
+
+  /** Room for a new agent: drop the expired, else the agent gone longest. False if every one is connected. */
+  private makeRoom(now: number): boolean {
+    if (this.sweep(now) > 0 && this.agents.size < this.opts.maxAgents) return true;
+    let oldest: AgentRecord | undefined;
+    for (const rec of this.agents.values()) if (rec.session === null && (!oldest || rec.leftAtMs < oldest.leftAtMs)) oldest = rec;
+    if (!oldest) return false;
+    this.agents.delete(oldest.id);
+    this.sortedCache = null;
+    return true;
+  }
+}
