@@ -6,29 +6,47 @@ import { AgentRegistry, type AgentRecord, type RenderedAgent } from '../registry
 import { HubHealth } from './hub-health';
 
 const FAMILIES: readonly MetricFamily[] = Object.values(AGENT_FAMILIES);
-const HEADERS = FAMILIES.map(familyHeader);
+const HEADERS = FAMILIES.map((f) => Buffer.from(familyHeader(f)));
 const H = HUB_AGENT_FAMILIES;
-const HUB_AGENT_HEADERS = { up: familyHeader(H.agentUp), lastSeen: familyHeader(H.agentLastSeen), info: familyHeader(H.agentInfo) };
+const EMPTY = Buffer.alloc(0);
 
-/** One agent's rows, family by family (AGENT_FAMILIES order), as exposition text. */
+/**
+ * One agent's rows, family by family (AGENT_FAMILIES order), as exposition bytes. Kept
+ * as Buffers: the rendered strings die young (a cache of 150,000 concatenated strings
+ * would be promoted and flattened by the garbage collector again and again, which cost
+ * more than the rendering itself), and a scrape writes the bytes without copying them.
+ */
 export function renderAgent(rec: AgentRecord): RenderedAgent {
   const leading = agentLabel(rec.id);
   let series = 0;
   const chunks = FAMILIES.map((f) => {
     const rows = rec.families?.[f.name];
-    if (!rows || rows.length === 0) return '';
+    if (!rows || rows.length === 0) return EMPTY;
     series += rows.length * linesPerRow(f);
-    return renderRows(f, leading, rows);
+    return Buffer.from(renderRows(f, leading, rows));
   });
   return { chunks, series };
+}
+
+/** A /metrics body in pieces, as it goes to the socket. */
+export interface Exposition {
+  readonly chunks: Buffer[];
+  readonly bytes: number;
+  /** Series carrying an `agent` label. */
+  readonly series: number;
+}
+
+/** The whole body as one string (tests, small outputs). */
+export function expositionText(e: Exposition): string {
+  return Buffer.concat(e.chunks, e.bytes).toString('utf8');
 }
 
 /**
  * /metrics. prom-client costs about 5 us a series; 1,000 agents of ~150 series would take
  * most of a second. So each agent's rows are rendered by hand once per new snapshot
- * (lazily, at the next scrape) and a scrape only concatenates the cached text: per
- * family, the header once, then every visible agent's chunk by agent id. Then up,
- * last-seen and info for every remembered agent, then the hub's own prom-client registry.
+ * (lazily, at the next scrape) and a scrape only lines up the cached bytes: per family,
+ * the header once, then every visible agent's chunk by agent id. Then up, last-seen and
+ * info for every remembered agent, then the hub's own prom-client registry.
  */
 @Injectable()
 export class ExpositionService {
@@ -38,8 +56,8 @@ export class ExpositionService {
     @Optional() @Inject(CLOCK) private readonly clock: Clock = Date.now,
   ) {}
 
-  /** The per-agent part of /metrics (agent families, then up/last-seen/info), and how many series it holds. */
-  renderAgents(): { text: string; series: number } {
+  /** The per-agent part of /metrics: agent families, then up, last-seen and info. */
+  renderAgents(): Exposition {
     const now = this.clock();
     this.agents.sweep(now);
     const all = this.agents.sorted();
@@ -51,30 +69,36 @@ export class ExpositionService {
       visible.push(rec.rendered);
       series += rec.rendered.series;
     }
-    const parts: string[] = [];
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const push = (b: Buffer) => {
+      chunks.push(b);
+      bytes += b.length;
+    };
     for (let i = 0; i < FAMILIES.length; i++) {
-      parts.push(HEADERS[i]);
-      for (const r of visible) if (r.chunks[i] !== '') parts.push(r.chunks[i]);
+      push(HEADERS[i]);
+      for (const r of visible) if (r.chunks[i].length > 0) push(r.chunks[i]);
     }
-    let up = HUB_AGENT_HEADERS.up;
-    let lastSeen = HUB_AGENT_HEADERS.lastSeen;
-    let info = HUB_AGENT_HEADERS.info;
+    const up: string[] = [familyHeader(H.agentUp)];
+    const lastSeen: string[] = [familyHeader(H.agentLastSeen)];
+    const info: string[] = [familyHeader(H.agentInfo)];
     for (const rec of all) {
       const leading = agentLabel(rec.id);
-      up += renderRows(H.agentUp, leading, [[[], this.agents.isUp(rec, now) ? 1 : 0]]);
-      lastSeen += renderRows(H.agentLastSeen, leading, [[[], rec.lastSeenMs / 1000]]);
-      info += renderRows(H.agentInfo, leading, [[[rec.version, rec.hostname], 1]]);
+      up.push(renderRows(H.agentUp, leading, [[[], this.agents.isUp(rec, now) ? 1 : 0]]));
+      lastSeen.push(renderRows(H.agentLastSeen, leading, [[[], rec.lastSeenMs / 1000]]));
+      info.push(renderRows(H.agentInfo, leading, [[[rec.version, rec.hostname], 1]]));
     }
-    parts.push(up, lastSeen, info);
-    return { text: parts.join(''), series: series + 3 * all.length };
+    push(Buffer.from(up.join('') + lastSeen.join('') + info.join('')));
+    return { chunks, bytes, series: series + 3 * all.length };
   }
 
-  /** The whole /metrics body; records this scrape's cost for the next one. */
-  async render(): Promise<string> {
+  /** The whole /metrics body; records this scrape's cost (shown by the next scrape). */
+  async render(): Promise<Exposition> {
     const started = performance.now();
-    const { text, series } = this.renderAgents();
-    const body = text + (await this.health.metrics());
-    this.health.scraped((performance.now() - started) / 1000, Buffer.byteLength(body), series);
-    return body;
+    const agents = this.renderAgents();
+    const own = Buffer.from(await this.health.metrics());
+    const out: Exposition = { chunks: [...agents.chunks, own], bytes: agents.bytes + own.length, series: agents.series };
+    this.health.scraped((performance.now() - started) / 1000, out.bytes, out.series);
+    return out;
   }
 }

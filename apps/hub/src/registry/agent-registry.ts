@@ -4,7 +4,8 @@ import { CLOCK, type Clock } from '../config/tokens';
 
 /** What the exposition service caches per agent: each family's rendered rows, in AGENT_FAMILIES order. */
 export interface RenderedAgent {
-  readonly chunks: readonly string[];
+  /** Empty for a family without rows. Bytes, not strings: flat, outside V8's heap, written to the socket as they are. */
+  readonly chunks: readonly Buffer[];
   /** Sample lines in the chunks. */
   readonly series: number;
 }

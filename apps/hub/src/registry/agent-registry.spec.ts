@@ -1,0 +1,127 @@
+import { HUB_STALE_INTERVALS } from '@shakewatch/protocol';
+import { hello, snapshot } from '../testing/messages';
+import { AgentRegistry } from './agent-registry';
+
+describe('AgentRegistry', () => {
+  let now: number;
+  let reg: AgentRegistry;
+  const opts = { maxAgents: 3, graceSeconds: 15, agentTtlSeconds: 3600 };
+  beforeEach(() => {
+    now = 1_000_000;
+    reg = new AgentRegistry(opts, () => now);
+  });
+  const packets = (id: string) => reg.get(id)!.families!.shakewatch_capture_packets_total[0][1];
+
+  it('keeps the newest snapshot of a boot and ignores stale or duplicate seqs', () => {
+    expect(reg.admit(hello('a'), 1)).toEqual({ lastSeq: 0 });
+    expect(reg.snapshot('a', 1, snapshot('boot-0001', 1, 10))).toBe('kept');
+    expect(reg.snapshot('a', 1, snapshot('boot-0001', 3, 30))).toBe('kept');
+    expect(reg.isStale('a', 'boot-0001', 3)).toBe(true);
+    expect(reg.snapshot('a', 1, snapshot('boot-0001', 3, 99))).toBe('ignored');
+    expect(reg.snapshot('a', 1, snapshot('boot-0001', 2, 20))).toBe('ignored');
+    expect(packets('a')).toBe(30);
+    expect(reg.get('a')!.seq).toBe(3);
+  });
+
+  it('tells a reconnecting agent the seq it holds for the same boot, and 0 for a new boot, whose totals replace the old', () => {
+    reg.admit(hello('a', 'boot-0001'), 1);
+    reg.snapshot('a', 1, snapshot('boot-0001', 7, 70));
+    reg.disconnect('a', 1);
+    expect(reg.admit(hello('a', 'boot-0001'), 2)).toEqual({ lastSeq: 7 });
+    expect(packets('a')).toBe(70);
+    reg.disconnect('a', 2);
+    expect(reg.admit(hello('a', 'boot-0002'), 3)).toEqual({ lastSeq: 0 });
+    expect(reg.get('a')!.families).toBeNull();
+    expect(reg.snapshot('a', 3, snapshot('boot-0002', 1, 5))).toBe('kept');
+    expect(packets('a')).toBe(5);
+  });
+
+  it('shows a connected agent only while it is fresh (HUB_STALE_INTERVALS of its interval)', () => {
+    reg.admit(hello('a', 'boot-0001', 10), 1);
+    reg.snapshot('a', 1, snapshot('boot-0001', 1, 1));
+    const rec = reg.get('a')!;
+    now += HUB_STALE_INTERVALS * 10_000;
+    expect(reg.isVisible(rec)).toBe(true);
+    expect(reg.isUp(rec)).toBe(true);
+    now += 1;
+    expect(reg.isVisible(rec)).toBe(false);
+    expect(reg.isUp(rec)).toBe(false);
+    reg.snapshot('a', 1, snapshot('boot-0001', 1, 1)); // a duplicate still says the agent is alive
+    expect(reg.isVisible(rec)).toBe(true);
+  });
+
+  it('hides an agent that vanished at once, but keeps a cleanly stopped one for the grace period', () => {
+    reg.admit(hello('gone'), 1);
+    reg.snapshot('gone', 1, snapshot('boot-0001', 1, 1));
+    reg.admit(hello('stopped'), 2);
+    reg.snapshot('stopped', 2, snapshot('boot-0001', 1, 1, { final: true }));
+    reg.disconnect('gone', 1);
+    reg.disconnect('stopped', 2);
+    const gone = reg.get('gone')!;
+    const stopped = reg.get('stopped')!;
+    expect(reg.isVisible(gone)).toBe(false);
+    expect(reg.isVisible(stopped)).toBe(true);
+    expect(reg.isUp(stopped)).toBe(false);
+    now += 15_000;
+    expect(reg.isVisible(stopped)).toBe(true);
+    now += 1;
+    expect(reg.isVisible(stopped)).toBe(false);
+    expect(reg.connectedCount).toBe(0);
+    expect(reg.size).toBe(2);
+  });
+
+  it('a final snapshot followed by more data is not final any more', () => {
+    reg.admit(hello('a'), 1);
+    reg.snapshot('a', 1, snapshot('boot-0001', 1, 1, { final: true }));
+    reg.snapshot('a', 1, snapshot('boot-0001', 2, 2));
+    reg.disconnect('a', 1);
+    expect(reg.isVisible(reg.get('a')!)).toBe(false);
+  });
+
+  it('ignores the close and the messages of a superseded connection', () => {
+    reg.admit(hello('a'), 1);
+    reg.admit(hello('a'), 2);
+    expect(reg.connectedCount).toBe(1);
+    expect(reg.snapshot('a', 1, snapshot('boot-0001', 1, 1))).toBe('ignored');
+    reg.disconnect('a', 1);
+    expect(reg.get('a')!.session).toBe(2);
+    expect(reg.isUp(reg.get('a')!)).toBe(true);
+    reg.disconnect('a', 2);
+    expect(reg.connectedCount).toBe(0);
+  });
+
+  it('forgets an agent TTL after it left, not before', () => {
+    reg.admit(hello('a'), 1);
+    reg.disconnect('a', 1);
+    now += 3600_000;
+    expect(reg.sweep()).toBe(0);
+    now += 1;
+    expect(reg.sweep()).toBe(1);
+    expect(reg.get('a')).toBeUndefined();
+    expect(reg.sorted()).toEqual([]);
+  });
+
+  it('never forgets a connected agent, however quiet', () => {
+    reg.admit(hello('a'), 1);
+    now += 10 * 3600_000;
+    expect(reg.sweep()).toBe(0);
+    expect(reg.get('a')).toBeDefined();
+  });
+
+  it('holds at most maxAgents: drops the expired, then the one gone longest, and is full when all are connected', () => {
+    reg.admit(hello('a'), 1);
+    reg.admit(hello('b'), 2);
+    reg.admit(hello('c'), 3);
+    expect(reg.admit(hello('d'), 4)).toBeNull();
+    reg.disconnect('b', 2);
+    now += 1000;
+    reg.disconnect('a', 1);
+    expect(reg.admit(hello('d'), 4)).toEqual({ lastSeq: 0 });
+    expect(reg.get('b')).toBeUndefined(); // gone longest
+    expect(reg.get('a')).toBeDefined();
+    expect(reg.admit(hello('a'), 5)).toEqual({ lastSeq: 0 }); // known agent: no room needed
+    expect(reg.admit(hello('e'), 6)).toBeNull();
+    expect(reg.size).toBe(3);
+    expect(reg.sorted().map((r) => r.id)).toEqual(['a', 'c', 'd']);
+  });
+});
