@@ -74,7 +74,9 @@ export class AgentSession {
       this.enterClosed();
       this.ctx.health.rejected('heartbeat_timeout');
       this.ctx.log.warn({ reason: 'heartbeat_timeout', agent: this.agentId, remote: this.remote }, 'agent connection refused');
-      this.ws.terminate();
+      // Tell it why if it is still there, but do not wait for a peer that stopped answering.
+      this.ws.close(REJECT_REASONS.heartbeat_timeout.close, 'heartbeat_timeout');
+      setTimeout(() => this.ws.terminate(), 1000).unref();
       return;
     }
     this.alive = false;
