@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { TokensStore } from './auth/tokens-store';
 import { UpgradeAuth } from './auth/upgrade-auth';
 import { NestPinoLogger } from './cli/nest-pino-logger';
-import { loadHubConfig, resolveHubId } from './config/hub-config';
+import { resolveHubId, type HubConfig } from './config/hub-config';
 import { HubHttpAdapter } from './http/hub-http-adapter';
 import { HubIdentity } from './http/hub-identity';
 import { IngestSessions } from './ingest/ingest-sessions';
@@ -17,9 +17,8 @@ const SHUTDOWN_CLOSE_WAIT_MS = 1500;
 /** Past this, the process exits whatever is still open. */
 const SHUTDOWN_DEADLINE_MS = 5000;
 
-/** Start the hub: validate the settings, listen, and stop cleanly on SIGTERM/SIGINT. */
-export async function runHub(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const config = loadHubConfig(env);
+/** Start the hub with validated settings: listen, and stop cleanly on SIGTERM/SIGINT. */
+export async function runHub(config: HubConfig): Promise<void> {
   const log = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, log), new HubHttpAdapter(config.tls), {

@@ -2,9 +2,8 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { hashTokenCommand } from './cli/hash-token';
-import { describeHubEnv } from './config/hub-config';
+import { describeHubEnv, loadHubConfig } from './config/hub-config';
 import { HubConfigError } from './config/hub-config-error';
-import { runHub } from './hub';
 
 const program = new Command();
 program
@@ -13,7 +12,11 @@ program
   .addHelpText('after', `\nSettings (environment variables):\n${describeHubEnv()}\n`)
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride()
-  .action(() => runHub());
+  // NestJS loads only once the settings are good: hash-token, --help and a bad config answer quickly.
+  .action(async () => {
+    const config = loadHubConfig(process.env);
+    await (await import('./hub')).runHub(config);
+  });
 
 program
   .command('hash-token')
