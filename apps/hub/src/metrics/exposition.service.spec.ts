@@ -112,13 +112,15 @@ describe('ExpositionService', () => {
     if (existsSync('/usr/bin/promtool')) execFileSync('/usr/bin/promtool', ['check', 'metrics'], { input: out });
   });
 
-  it('renders 1,000 agents of ~150 series in well under 250 ms once their text is cached', () => {
+  it('renders 1,000 agents of ~150 series in well under 250 ms: a scrape only lines up bytes rendered at ingest', () => {
     const fams = (k: number): Snapshot['families'] => {
       const rows: [string[], number][] = [];
       for (const dir of ['inbound', 'outbound']) for (const port of ['22', '80', '443', '5432', '8080']) for (const st of ['SF', 'REJ', 'S0', 'RSTO', 'RSTR', 'OTH', 'SH']) rows.push([[dir, port, st], k]);
       return { ...families(k), shakewatch_tcp_connections_total: rows }; // 70 + 20 + 1 + 1 = 92 rows... plus the histogram's 20 lines
     };
+    const ingest0 = performance.now();
     for (let i = 0; i < 1000; i++) connect(`agent-${String(i).padStart(4, '0')}`, i + 1, { ...fams(i), shakewatch_tcp_resets_total: Array.from({ length: 40 }, (_, j) => [['inbound', String(1000 + j), 'server', 'handshake'], j]) });
+    const ingestMs = performance.now() - ingest0;
     const t0 = performance.now();
     const cold = expo.renderAgents();
     const coldMs = performance.now() - t0;
@@ -127,8 +129,9 @@ describe('ExpositionService', () => {
     const warmMs = performance.now() - t1;
     expect(text(warm)).toBe(text(cold));
     expect(cold.series).toBeGreaterThanOrEqual(1000 * 130);
-    // Cold: every agent sent a new snapshot since the last scrape (the steady state of a busy hub).
-    expect(coldMs).toBeLessThan(1000);
-    expect(warmMs).toBeLessThan(50);
+    // Every agent sent a new snapshot since the last scrape (the steady state of a busy hub): rendered at ingest, spread over the interval.
+    expect(ingestMs).toBeLessThan(5000);
+    expect(coldMs).toBeLessThan(100);
+    expect(warmMs).toBeLessThan(100);
   });
 });

@@ -1,32 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AGENT_FAMILIES, agentLabel, familyHeader, HUB_AGENT_FAMILIES, linesPerRow, renderRows, type MetricFamily } from '@shakewatch/protocol';
+import { agentLabel, familyHeader, HUB_AGENT_FAMILIES, renderRows } from '@shakewatch/protocol';
 import { CLOCK, type Clock } from '../config/tokens';
-import { AgentRegistry, type AgentRecord, type RenderedAgent } from '../registry/agent-registry';
+import { AgentRegistry, type RenderedAgent } from '../registry/agent-registry';
+import { AGENT_FAMILY_LIST } from './agent-rendering';
 import { HubHealth } from './hub-health';
 
-const FAMILIES: readonly MetricFamily[] = Object.values(AGENT_FAMILIES);
-const HEADERS = FAMILIES.map((f) => Buffer.from(familyHeader(f)));
+const HEADERS = AGENT_FAMILY_LIST.map((f) => Buffer.from(familyHeader(f)));
 const H = HUB_AGENT_FAMILIES;
-const EMPTY = Buffer.alloc(0);
-
-/**
- * One agent's rows, family by family (AGENT_FAMILIES order), as exposition bytes. Kept
- * as Buffers: the rendered strings die young (a cache of 150,000 concatenated strings
- * would be promoted and flattened by the garbage collector again and again, which cost
- * more than the rendering itself), and a scrape writes the bytes without copying them.
- */
-export function renderAgent(rec: AgentRecord): RenderedAgent {
-  const leading = agentLabel(rec.id);
-  let series = 0;
-  const chunks = FAMILIES.map((f) => {
-    const rows = rec.families?.[f.name];
-    if (!rows || rows.length === 0) return EMPTY;
-    series += rows.length * linesPerRow(f);
-    return Buffer.from(renderRows(f, leading, rows));
-  });
-  return { chunks, series };
-}
 
 /** A /metrics body in pieces, as it goes to the socket. */
 export interface Exposition {
@@ -43,8 +24,8 @@ export function expositionText(e: Exposition): string {
 
 /**
  * /metrics. prom-client costs about 5 us a series; 1,000 agents of ~150 series would take
- * most of a second. So each agent's rows are rendered by hand once per new snapshot
- * (lazily, at the next scrape) and a scrape only lines up the cached bytes: per family,
+ * most of a second. So each agent's rows are rendered by hand once per kept snapshot
+ * (renderAgent, at ingest) and a scrape only lines up the cached bytes: per family,
  * the header once, then every visible agent's chunk by agent id. Then up, last-seen and
  * info for every remembered agent, then the hub's own prom-client registry.
  */
@@ -64,8 +45,7 @@ export class ExpositionService {
     const visible: RenderedAgent[] = [];
     let series = 0;
     for (const rec of all) {
-      if (!this.agents.isVisible(rec, now)) continue;
-      if (!rec.rendered) rec.rendered = renderAgent(rec);
+      if (!this.agents.isVisible(rec, now) || !rec.rendered) continue;
       visible.push(rec.rendered);
       series += rec.rendered.series;
     }
@@ -75,7 +55,7 @@ export class ExpositionService {
       chunks.push(b);
       bytes += b.length;
     };
-    for (let i = 0; i < FAMILIES.length; i++) {
+    for (let i = 0; i < AGENT_FAMILY_LIST.length; i++) {
       push(HEADERS[i]);
       for (const r of visible) if (r.chunks[i].length > 0) push(r.chunks[i]);
     }

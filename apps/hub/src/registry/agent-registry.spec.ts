@@ -10,7 +10,8 @@ describe('AgentRegistry', () => {
     now = 1_000_000;
     reg = new AgentRegistry(opts, () => now);
   });
-  const packets = (id: string) => reg.get(id)!.families!.shakewatch_capture_packets_total[0][1];
+  /** The kept value of shakewatch_capture_packets_total, read back from the rendered bytes. */
+  const packets = (id: string) => Number(/shakewatch_capture_packets_total\{[^}]*\} (\d+)/.exec(Buffer.concat(reg.get(id)!.rendered!.chunks).toString())?.[1]);
 
   it('keeps the newest snapshot of a boot and ignores stale or duplicate seqs', () => {
     expect(reg.admit(hello('a'), 1)).toEqual({ lastSeq: 0 });
@@ -31,7 +32,7 @@ describe('AgentRegistry', () => {
     expect(packets('a')).toBe(70);
     reg.disconnect('a', 2);
     expect(reg.admit(hello('a', 'boot-0002'), 3)).toEqual({ lastSeq: 0 });
-    expect(reg.get('a')!.families).toBeNull();
+    expect(reg.get('a')!.rendered).toBeNull();
     expect(reg.snapshot('a', 3, snapshot('boot-0002', 1, 5))).toBe('kept');
     expect(packets('a')).toBe(5);
   });

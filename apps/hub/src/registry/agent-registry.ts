@@ -1,14 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HUB_STALE_INTERVALS, type Hello, type Snapshot } from '@shakewatch/protocol';
 import { CLOCK, type Clock } from '../config/tokens';
+import { renderAgent, type RenderedAgent } from '../metrics/agent-rendering';
 
-/** What the exposition service caches per agent: each family's rendered rows, in AGENT_FAMILIES order. */
-export interface RenderedAgent {
-  /** Empty for a family without rows. Bytes, not strings: flat, outside V8's heap, written to the socket as they are. */
-  readonly chunks: readonly Buffer[];
-  /** Sample lines in the chunks. */
-  readonly series: number;
-}
+export type { RenderedAgent };
+
 
 /** One agent this hub remembers. */
 export interface AgentRecord {
@@ -19,7 +15,6 @@ export interface AgentRecord {
   intervalSeconds: number;
   /** Highest snapshot seq kept for bootId (0: none yet). */
   seq: number;
-  families: Snapshot['families'] | null;
   /** The last kept snapshot said the agent is stopping. */
   final: boolean;
   /** The connection speaking for it now, or null once it left. */
@@ -28,7 +23,7 @@ export interface AgentRecord {
   lastSeenMs: number;
   /** Hub clock (ms) when its last connection closed. */
   leftAtMs: number;
-  /** The exposition cache; null whenever the families change. */
+  /** The last kept snapshot's rows, rendered when it was kept (null: none for this boot). */
   rendered: RenderedAgent | null;
 }
 
@@ -80,7 +75,7 @@ export class AgentRegistry {
     let rec = this.agents.get(hello.agentId);
     if (!rec) {
       if (this.agents.size >= this.opts.maxAgents && !this.makeRoom(now)) return null;
-      rec = { id: hello.agentId, version: hello.agentVersion, hostname: hello.hostname, bootId: hello.bootId, intervalSeconds: hello.intervalSeconds, seq: 0, families: null, final: false, session: null, lastSeenMs: now, leftAtMs: now, rendered: null };
+      rec = { id: hello.agentId, version: hello.agentVersion, hostname: hello.hostname, bootId: hello.bootId, intervalSeconds: hello.intervalSeconds, seq: 0, final: false, session: null, lastSeenMs: now, leftAtMs: now, rendered: null };
       this.agents.set(rec.id, rec);
       this.sortedCache = null;
     }
@@ -88,7 +83,6 @@ export class AgentRegistry {
       // A restarted agent: its counters start again from zero (a reset Prometheus understands).
       rec.bootId = hello.bootId;
       rec.seq = 0;
-      rec.families = null;
       rec.rendered = null;
     }
     if (rec.session === null) this.connected++;
@@ -109,9 +103,8 @@ export class AgentRegistry {
     if (s.bootId === rec.bootId && s.seq <= rec.seq) return 'ignored';
     rec.bootId = s.bootId;
     rec.seq = s.seq;
-    rec.families = s.families;
     rec.final = s.final === true;
-    rec.rendered = null;
+    rec.rendered = renderAgent(rec.id, s.families);
     return 'kept';
   }
 
