@@ -205,3 +205,8 @@ export function recordedLabels(expr: string, known: Map<string, Set<string>>): S
   if (metrics.size === 1) return new Set(known.get([...metrics][0]) ?? []);
   throw new Error(`cannot tell the labels of recording rule ${expr}: aggregate with by (...)`);
 }
+
+/** A dashboard query with Grafana's variables as Prometheus sees them when "All" is chosen. */
+export function substitute(expr: string, rateInterval = '1m', range = '1h'): string {
+  return expr.replace(/\$__rate_interval/g, rateInterval).replace(/\$__range/g, range).replace(/\$agent|\$\{agent\}/g, '.+').replace(/\$direction|\$\{direction\}/g, '.+');
+}
