@@ -18,6 +18,7 @@ export { connectionEvent, isoTimestamp, type ConnectionEvent } from './event/con
 export { CaptureAnalyzer, type CaptureAnalyzerOptions, type AnalyzerError } from './capture-analyzer';
 export { PACKET_SKIP_REASONS, type CaptureError, type CaptureErrorCode, type PacketSkipReason } from './errors';
 export { tlsEvent, type TlsEvent } from './event/tls-event';
+export { negotiatedCipher, reportedAlert, tlsHandshakeSeconds, type ReportedAlert } from './event/tls-outcome';
 export { TlsSession, isTls13, type TlsMessage, type TlsAlert } from './tls/tls-session';
 export type { ClientHello, ServerHello, TlsExtension } from './tls/hello-types';
 export { summarizeCertificate, type X509Summary } from './tls/x509-summary';

@@ -1,11 +1,10 @@
 import { clientFingerprints } from '../tls/fingerprint/client-fingerprints';
 import { ja3s } from '../tls/fingerprint/ja3';
-import { alertDescriptionName, alertLevelName } from '../tls/tables/alert-descriptions';
-import { cipherSuiteName, ssl2CipherSpecName } from '../tls/tables/cipher-suites';
 import { namedGroupName } from '../tls/tables/named-groups';
 import { ecsTlsVersion, versionName } from '../tls/tables/versions';
 import type { TlsSession } from '../tls/tls-session';
 import { summarizeCertificate, type X509Summary } from '../tls/x509-summary';
+import { negotiatedCipher, reportedAlert, tlsHandshakeSeconds } from './tls-outcome';
 
 /** ECS `tls.*` for one connection (DESIGN.md, "Connection events"); absent = unknown. */
 export interface TlsEvent {
@@ -40,25 +39,17 @@ export function tlsEvent(t: TlsSession | null): TlsEvent | undefined {
     ev.version_name = versionName(version);
   }
   const sh = t.serverHello;
-  if (sh) {
-    // SSLv2: the 3-byte cipher kind of the CLIENT-MASTER-KEY (-1: not seen).
-    if (!sh.sslv2) ev.cipher = cipherSuiteName(sh.cipherSuite);
-    else if (sh.cipherSuite >= 0) ev.cipher = ssl2CipherSpecName(sh.cipherSuite);
-    if (sh.alpn !== undefined) ev.next_protocol = sh.alpn;
-  }
+  const cipher = negotiatedCipher(t);
+  if (cipher !== undefined) ev.cipher = cipher;
+  if (sh && sh.alpn !== undefined) ev.next_protocol = sh.alpn;
   const group = sh?.keyShareGroup ?? t.keyExchangeGroup;
   if (group !== null && group !== undefined) ev.curve = namedGroupName(group);
   if (t.helloRetryRequest) ev.hello_retry_request = true;
   if (t.upgradedFrom) ev.starttls = t.upgradedFrom;
-  if (t.established && t.startSec >= 0) ev.handshake = { duration_seconds: ((t.endSec - t.startSec) * 1e9 + (t.endNsec - t.startNsec)) / 1e9 };
-  const alert = t.alerts.find((a) => a.level === 2) ?? t.alerts[0];
-  if (alert) {
-    ev.alert = {
-      level: alert.level === null ? 'encrypted' : alertLevelName(alert.level),
-      description: alert.description === null ? 'encrypted' : alertDescriptionName(alert.description),
-      sender: alert.sender,
-    };
-  }
+  const seconds = tlsHandshakeSeconds(t);
+  if (seconds !== undefined) ev.handshake = { duration_seconds: seconds };
+  const alert = reportedAlert(t);
+  if (alert) ev.alert = alert;
   const ch = t.clientHello;
   if (ch) {
     ev.client = {};
