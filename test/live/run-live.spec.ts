@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT } from '../support/agent-cli';
 import { canCaptureLive, makeNetnsPair, waitForLine, type NetnsPair } from '../support/netns';
-import { samples } from '../support/prometheus-text';
+import { samples, sumOf } from '../support/prometheus-text';
 
 const live = canCaptureLive();
 if (!live) process.stderr.write('run-live.spec: SKIPPED: live capture needs root (CAP_NET_RAW, CAP_NET_ADMIN) to make namespaces and open interfaces\n');
@@ -54,11 +54,15 @@ describeLive('run --interface: live capture of real traffic', () => {
 
     const m = samples(stdout);
     const get = (k: string) => m.get(k) ?? 0;
-    expect(get('shakewatch_tcp_connections_total{agent="live",conn_state="REJ"}')).toBe(1);
-    expect(get('shakewatch_tcp_resets_total{agent="live",sender="server",phase="handshake"}')).toBe(1);
-    const established = [...m].filter(([k]) => k.startsWith('shakewatch_tcp_connections_total') && !k.includes('"REJ"')).reduce((a, [, v]) => a + v, 0);
-    expect(established).toBe(7);
-    expect(get('shakewatch_tcp_handshake_duration_seconds_count{agent="live"}')).toBe(7);
+    // The agent runs in the client's namespace: its interfaces' address makes every connection outbound.
+    // Ports 8080 and 8443 answered handshakes and have their own value; the refused port 9 is "other".
+    expect(get('shakewatch_tcp_connections_total{agent="live",direction="outbound",port="other",conn_state="REJ"}')).toBe(1);
+    expect(get('shakewatch_tcp_resets_total{agent="live",direction="outbound",port="other",sender="server",phase="handshake"}')).toBe(1);
+    expect(sumOf(stdout, 'shakewatch_tcp_connections_total', { direction: 'outbound', port: '8080' })).toBe(5);
+    expect(sumOf(stdout, 'shakewatch_tcp_connections_total', { direction: 'outbound', port: '8443' })).toBe(2);
+    expect(sumOf(stdout, 'shakewatch_tcp_connections_total', { direction: 'inbound' }) + sumOf(stdout, 'shakewatch_tcp_connections_total', { direction: 'unknown' })).toBe(0);
+    expect(sumOf(stdout, 'shakewatch_agent_label_values_folded_total', { label: 'port' })).toBe(1);
+    expect(get('shakewatch_tcp_handshake_duration_seconds_count{agent="live",direction="outbound"}')).toBe(7);
     const tls = [...m].filter(([k]) => k.startsWith('shakewatch_tls_handshakes_total'));
     expect(tls.map(([k, v]) => [k.match(/version="([^"]+)"/)?.[1], v]).sort()).toEqual([['1.2', 1], ['1.3', 1]]);
     expect(get('shakewatch_capture_packets_total{agent="live"}')).toBeGreaterThan(50);
@@ -73,7 +77,7 @@ describeLive('run --interface: live capture of real traffic', () => {
     }
     expect(firstPerStream.size).toBe(7);
     const tsharkSum = [...firstPerStream.values()].reduce((a, b) => a + b, 0);
-    const ourSum = get('shakewatch_tcp_handshake_duration_seconds_sum{agent="live"}');
+    const ourSum = get('shakewatch_tcp_handshake_duration_seconds_sum{agent="live",direction="outbound"}');
     expect(Math.abs(ourSum - tsharkSum)).toBeLessThan(7 * 5e-6); // a few microseconds per handshake
   }, 90_000);
 });

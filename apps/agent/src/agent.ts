@@ -1,59 +1,90 @@
-import { ConnTracker, PacketDecoder, type Connection, type RawPacket } from '@shakewatch/decoder';
+import { randomUUID } from 'node:crypto';
+import type { Snapshot } from '@shakewatch/protocol';
 import type { Logger } from 'pino';
-import { AgentMetrics } from '../metrics/agent-metrics';
-import type { PacketSource } from './packet-source';
-import type { RunConfig } from './run-config';
+import { AgentTotals } from './aggregate/agent-totals';
+import { DirectionClassifier } from './aggregate/direction';
+import { PortLabeler } from './aggregate/port-labeler';
+import { hostAddresses, LocalAddresses } from './capture/local-addresses';
+import type { PacketSource } from './capture/packet-source';
+import type { LoadedRunConfig } from './cli/run-config';
+import { DecodingPipeline } from './pipeline/decoding-pipeline';
+import { buildHello } from './publish/hello';
+import { HubPublisher } from './publish/hub-publisher';
+import { StdoutPublisher } from './publish/stdout-publisher';
 
 /**
- * The agent's pipeline: packets from a source, decoded to TCP, tracked per connection,
- * folded into cumulative metrics as connections end. Snapshots go to `emit` every
- * interval and once more, after every connection is flushed, when the agent stops.
+ * The agent: packets from a source, through the decoding pipeline, into cumulative totals
+ * (handshakes as they complete, TLS outcomes as they are known, connections as they end),
+ * published as snapshots: Prometheus text on stdout every interval (--print-metrics)
+ * and/or to a hub. When the source ends or stop() is called, every tracked connection is
+ * ended and counted, and the final snapshot goes to every publisher.
  */
-export class AgentRuntime {
-  readonly metrics: AgentMetrics;
-  private readonly decoder = new PacketDecoder();
-  private readonly tracker: ConnTracker;
+export class Agent {
+  /** This process's boot: a new one is a counter reset to Prometheus. */
+  readonly bootId = randomUUID();
+  readonly startedAt = Date.now() / 1000;
+  private readonly pipeline: DecodingPipeline;
+  private readonly totals: AgentTotals;
+  private readonly direction = new DirectionClassifier();
+  private readonly localAddresses: LocalAddresses;
+  private readonly stdout: StdoutPublisher | null;
+  private readonly hub: HubPublisher | null;
   private stopping = false;
 
-  constructor(private readonly config: RunConfig, private readonly source: PacketSource, private readonly log: Logger, private readonly emit: (snapshot: string) => void) {
-    this.metrics = new AgentMetrics(config.agentId);
-    this.tracker = new ConnTracker((c) => this.ended(c), {
+  constructor(private readonly config: LoadedRunConfig, private readonly source: PacketSource, private readonly log: Logger) {
+    const ports = new PortLabeler({ ports: config.ports, maxPorts: config.maxPorts });
+    this.totals = new AgentTotals({ direction: this.direction, ports, startTimeSeconds: Math.floor(this.startedAt) });
+    this.pipeline = new DecodingPipeline({
       maxConnections: config.maxConnections,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
-      reuseConnections: true, // ended() keeps nothing of a connection
-      onHandshake: (c) => this.metrics.handshake(c),
-      onTlsDone: (c) => {
-        if (c.tls) this.metrics.tls(c.tls);
-        c.tls = null; // counted: let the parsed hellos die young
-      },
+      onConnection: (c) => this.totals.ended(c),
+      onHandshake: (c) => this.totals.handshake(c),
+      onTlsOutcome: (t) => this.totals.tls(t),
     });
+    this.localAddresses = new LocalAddresses(config.localAddresses, source.live ? hostAddresses : null, (a) => this.direction.setAddresses(a), log);
+    this.stdout = config.printMetrics ? new StdoutPublisher(config.agentId) : null;
+    this.hub = config.hubs.length > 0 && config.hubAuth
+      ? new HubPublisher({
+          urls: config.hubs,
+          auth: config.hubAuth,
+          agentId: config.agentId,
+          hello: buildHello({
+            agentId: config.agentId,
+            bootId: this.bootId,
+            startedAt: this.startedAt,
+            intervalSeconds: config.intervalSeconds,
+            capture: config.read
+              ? { source: 'file', interfaces: [], file: config.read }
+              : { source: 'live', interfaces: config.interfaces, filter: config.filter, snaplen: config.snaplen, promiscuous: config.promiscuous },
+          }),
+          intervalSeconds: config.intervalSeconds,
+          retryMaxSeconds: config.hubRetryMaxSeconds,
+          takeSnapshot: () => this.snapshot(),
+          log,
+        })
+      : null;
   }
 
   async run(): Promise<void> {
-    this.log.info({ source: this.source.description }, 'agent started');
-    const timer = this.config.printMetrics ? setInterval(() => void this.snapshot(), this.config.intervalSeconds * 1000) : null;
+    this.localAddresses.start();
+    this.log.info({ source: this.source.description, bootId: this.bootId, localAddresses: this.localAddresses.addresses.length }, 'agent started');
+    this.hub?.start();
+    const timer = this.stdout ? setInterval(() => this.stdout?.publish(this.snapshot()), this.config.intervalSeconds * 1000) : null;
     timer?.unref();
     try {
-      await this.source.run((raw: RawPacket) => {
-        const p = this.decoder.decode(raw);
-        if (p !== null) this.tracker.packet(p);
-      });
+      await this.source.run((raw) => this.pipeline.packet(raw));
     } finally {
       if (timer) clearInterval(timer);
-      this.tracker.flush();
-      await this.snapshot();
-      const st = this.tracker.stats;
+      this.localAddresses.stop();
+      this.pipeline.flush();
+      this.stdout?.publish(this.snapshot());
+      await this.hub?.stop();
+      const st = this.pipeline.tracker.stats;
       this.log.info({ packets: this.source.counters().received, connections: st.connectionsCreated, evicted: st.evicted }, this.stopping ? 'agent stopped, final snapshot flushed' : 'source ended, final snapshot flushed');
     }
   }
 
-  /** A connection ends: its state, and the TLS outcome if the session never finished. */
-  private ended(c: Connection): void {
-    if (!c.tlsDone && c.tls) this.metrics.tls(c.tls);
-    this.metrics.ended(c);
-  }
-
-  /** SIGTERM/SIGINT: stop the source; run() then flushes and emits the last snapshot. */
+  /** SIGTERM/SIGINT: stop the source; run() then flushes and publishes the last snapshot. */
   stop(signal: string): void {
     if (this.stopping) return;
     this.stopping = true;
@@ -61,9 +92,16 @@ export class AgentRuntime {
     this.source.stop();
   }
 
-  private async snapshot(): Promise<void> {
-    const st = this.tracker.stats;
-    this.metrics.update(this.source.counters(), { tracked: st.active, evicted: st.evicted, skipped: this.decoder.skipped });
-    if (this.config.printMetrics) this.emit(await this.metrics.text());
+  /** The totals now, with the capture's and the tracker's own counts brought up to date. */
+  private snapshot(): Snapshot['families'] {
+    if (this.source.live && !this.stopping) {
+      // A quiet link brings no packet to end idle connections with: the clock does.
+      const now = Date.now();
+      this.pipeline.advanceTo(Math.floor(now / 1000), (now % 1000) * 1e6);
+    }
+    const st = this.pipeline.tracker.stats;
+    this.totals.capture(this.source.counters());
+    this.totals.tracker({ tracked: st.active, evicted: st.evicted, skipped: this.pipeline.decoder.skipped });
+    return this.totals.families();
   }
 }

@@ -1,15 +1,10 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { alertDescriptionName, alertLevelName, cipherSuiteName, CLIENT, ecsTlsVersion, type Connection, type PacketSkipReason, type TlsSession } from '@shakewatch/decoder';
+import { CLIENT, ecsTlsVersion, negotiatedCipher, PACKET_SKIP_REASONS, reportedAlert, tlsHandshakeSeconds, type Connection, type PacketSkipReason, type TlsSession } from '@shakewatch/decoder';
+import { AGENT_FAMILIES, ALERT_LEVELS, DROP_PLACES, FOLDED_LABELS, LABEL_CAPS, type Snapshot } from '@shakewatch/protocol';
+import type { CaptureCounters } from '../capture/packet-source';
 import { BoundedLabel } from './bounded-label';
-
-/** Handshake latencies from loopback (tens of microseconds) to a slow WAN retry (10 s). */
-export const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-export interface CaptureCounters {
-  received: number;
-  kernelDropped: number;
-  interfaceDropped: number;
-}
+import type { DirectionClassifier } from './direction';
+import { HistogramRows, ValueRows } from './family-rows';
+import type { PortLabeler } from './port-labeler';
 
 export interface TrackerHealth {
   tracked: number;
@@ -17,87 +12,106 @@ export interface TrackerHealth {
   skipped: Record<PacketSkipReason, number>;
 }
 
+export interface AgentTotalsOptions {
+  direction: DirectionClassifier;
+  ports: PortLabeler;
+  /** When the agent process started (Unix seconds). */
+  startTimeSeconds: number;
+}
+
+const F = AGENT_FAMILIES;
+const alertLevel = (level: string): string => ((ALERT_LEVELS as readonly string[]).includes(level) ? level : 'other');
+
 /**
- * The agent's cumulative aggregates, with DESIGN.md's metric names and labels, in a
- * registry of our own. Handshakes are folded in as they complete, TLS sessions when
- * their outcome is known, connection states when connections end; capture and tracker
- * counters are brought up to date at each snapshot.
+ * The agent's cumulative totals since it started, as data: rows of libs/protocol's metric
+ * families (AGENT_FAMILIES), which a snapshot copies out as they are (`families()`), for
+ * the hub or for the stdout renderer. Handshakes are folded in as they complete, TLS
+ * sessions when their outcome is known, connections when they end; capture and tracker
+ * counts are brought up to date before each snapshot. No `agent` label: who the agent is
+ * is said by whoever renders or receives the snapshot.
  */
-export class AgentMetrics {
-  readonly registry = new Registry();
-  private readonly cipher = new BoundedLabel('cipher', 64);
-  private readonly version = new BoundedLabel('version', 16);
-  private readonly alert = new BoundedLabel('description', 48);
-  private readonly last = new Map<string, number>();
+export class AgentTotals {
+  private readonly cipher = new BoundedLabel('cipher', LABEL_CAPS.cipher);
+  private readonly version = new BoundedLabel('version', LABEL_CAPS.version);
+  private readonly description = new BoundedLabel('description', LABEL_CAPS.description);
 
-  private readonly handshakeSeconds = new Histogram({ name: 'shakewatch_tcp_handshake_duration_seconds', help: 'TCP handshake iRTT: SYN to the client ACK of the SYN-ACK.', labelNames: ['agent'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly connections = new Counter({ name: 'shakewatch_tcp_connections_total', help: 'TCP connections ended, by Zeek conn_state.', labelNames: ['agent', 'conn_state'] as const, registers: [this.registry] });
-  private readonly resets = new Counter({ name: 'shakewatch_tcp_resets_total', help: 'Connections ended or refused by a reset, by the sender and phase of the first RST.', labelNames: ['agent', 'sender', 'phase'] as const, registers: [this.registry] });
-  private readonly synRetransmits = new Counter({ name: 'shakewatch_tcp_syn_retransmits_total', help: 'SYNs sent again with the same ISN.', labelNames: ['agent'] as const, registers: [this.registry] });
-  private readonly tlsHandshakes = new Counter({ name: 'shakewatch_tls_handshakes_total', help: 'TLS handshakes that negotiated a version, by version and cipher suite.', labelNames: ['agent', 'version', 'cipher'] as const, registers: [this.registry] });
-  private readonly tlsDuration = new Histogram({ name: 'shakewatch_tls_handshake_duration_seconds', help: 'Client Hello to the end of the handshake, as seen on the wire.', labelNames: ['agent', 'version'] as const, buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly tlsAlerts = new Counter({ name: 'shakewatch_tls_alerts_total', help: 'TLS alerts (the first fatal one of each connection), by level and description.', labelNames: ['agent', 'level', 'description'] as const, registers: [this.registry] });
-  private readonly packets = new Counter({ name: 'shakewatch_capture_packets_total', help: 'Packets received by the capture (cumulative).', labelNames: ['agent'] as const, registers: [this.registry] });
-  private readonly dropped = new Counter({ name: 'shakewatch_capture_dropped_packets_total', help: 'Packets dropped before the agent saw them, by where: kernel buffer or interface.', labelNames: ['agent', 'where'] as const, registers: [this.registry] });
-  private readonly tracked = new Gauge({ name: 'shakewatch_agent_tracked_connections', help: 'Connections tracked right now.', labelNames: ['agent'] as const, registers: [this.registry] });
-  private readonly evicted = new Counter({ name: 'shakewatch_agent_evicted_connections_total', help: 'Connections evicted because the table was full.', labelNames: ['agent'] as const, registers: [this.registry] });
-  private readonly skipped = new Counter({ name: 'shakewatch_agent_skipped_packets_total', help: 'Packets not decoded down to TCP, by reason.', labelNames: ['agent', 'reason'] as const, registers: [this.registry] });
-  private readonly folded = new Counter({ name: 'shakewatch_agent_label_values_folded_total', help: 'Label values folded into "other" because a label hit its cap.', labelNames: ['agent', 'label'] as const, registers: [this.registry] });
+  private readonly handshakeSeconds = new HistogramRows(F.tcpHandshakeDuration);
+  private readonly connections = new ValueRows(F.tcpConnections);
+  private readonly resets = new ValueRows(F.tcpResets);
+  private readonly synRetransmits = new ValueRows(F.tcpSynRetransmits);
+  private readonly tlsHandshakes = new ValueRows(F.tlsHandshakes);
+  private readonly tlsSeconds = new HistogramRows(F.tlsHandshakeDuration);
+  private readonly tlsAlerts = new ValueRows(F.tlsAlerts);
+  private readonly packets = new ValueRows(F.capturePackets);
+  private readonly dropped = new ValueRows(F.captureDropped);
+  private readonly tracked = new ValueRows(F.trackedConnections);
+  private readonly evicted = new ValueRows(F.evictedConnections);
+  private readonly skipped = new ValueRows(F.skippedPackets);
+  private readonly folded = new ValueRows(F.foldedLabelValues);
+  private readonly startTime = new ValueRows(F.agentStartTime);
+  private readonly all = [
+    this.handshakeSeconds, this.connections, this.resets, this.synRetransmits, this.tlsHandshakes, this.tlsSeconds, this.tlsAlerts,
+    this.packets, this.dropped, this.tracked, this.evicted, this.skipped, this.folded, this.startTime,
+  ];
 
-  constructor(private readonly agent: string) {}
-
-  /** A completed three-way handshake (called as it completes). */
-  handshake(c: Connection): void {
-    if (c.rttNs >= 0) this.handshakeSeconds.observe({ agent: this.agent }, c.rttNs / 1e9);
+  constructor(private readonly options: AgentTotalsOptions) {
+    // Series that exist from the start, at zero: a rate over them works from the first scrape.
+    this.startTime.set([], options.startTimeSeconds);
+    this.capture({ received: 0, kernelDropped: 0, interfaceDropped: 0 });
+    this.tracker({ tracked: 0, evicted: 0, skipped: Object.fromEntries(PACKET_SKIP_REASONS.map((r) => [r, 0])) as Record<PacketSkipReason, number> });
   }
 
-  /** A TLS session that has its outcome: negotiated, failed with an alert, or not TLS. */
+  /** A completed three-way handshake (as it completes): its iRTT, and its server port has answered. */
+  handshake(c: Connection): void {
+    this.options.ports.answered(c.serverPort);
+    if (c.rttNs >= 0) this.handshakeSeconds.observe([this.options.direction.classify(c.clientAddr, c.serverAddr)], c.rttNs / 1e9);
+  }
+
+  /** A TLS session whose outcome is known: negotiated, failed with an alert, or not TLS. */
   tls(t: TlsSession): void {
     if (!t.isTls) return;
-    const agent = this.agent;
     const v = t.version;
     const version = this.version.value((v !== null ? ecsTlsVersion(v)?.version : undefined) ?? 'unknown');
-    if (t.serverHello) this.tlsHandshakes.inc({ agent, version, cipher: this.cipher.value(cipherSuiteName(t.serverHello.cipherSuite)) });
-    if (t.established && t.startSec >= 0) this.tlsDuration.observe({ agent, version }, ((t.endSec - t.startSec) * 1e9 + (t.endNsec - t.startNsec)) / 1e9);
-    const alert = t.alerts.find((a) => a.level === 2) ?? t.alerts[0];
-    if (alert) {
-      const level = alert.level === null ? 'encrypted' : alertLevelName(alert.level);
-      const description = alert.description === null ? 'encrypted' : this.alert.value(alertDescriptionName(alert.description));
-      this.tlsAlerts.inc({ agent, level, description });
-    }
+    const cipher = negotiatedCipher(t);
+    if (cipher !== undefined) this.tlsHandshakes.add([version, this.cipher.value(cipher)]);
+    const seconds = tlsHandshakeSeconds(t);
+    if (seconds !== undefined) this.tlsSeconds.observe([version], seconds);
+    const alert = reportedAlert(t);
+    if (alert) this.tlsAlerts.add([alertLevel(alert.level), alert.description === 'encrypted' ? 'encrypted' : this.description.value(alert.description)]);
   }
 
-  /** An ended connection: its Zeek state, how it was reset, SYN retries. */
+  /** An ended connection: its Zeek state, how it was reset, SYN retries; by direction and server port. */
   ended(c: Connection): void {
-    const agent = this.agent;
-    this.connections.inc({ agent, conn_state: c.connState });
-    if (c.firstRstSide !== -1) this.resets.inc({ agent, sender: c.firstRstSide === CLIENT ? 'client' : 'server', phase: c.resetPhase ?? 'established' });
+    const direction = this.options.direction.classify(c.clientAddr, c.serverAddr);
+    const port = this.options.ports.label(c.serverPort);
+    this.connections.add([direction, port, c.connState]);
+    if (c.firstRstSide !== -1) this.resets.add([direction, port, c.firstRstSide === CLIENT ? 'client' : 'server', c.resetPhase ?? 'established']);
     const retries = c.anomalies.syn_retransmission ?? 0;
-    if (retries > 0) this.synRetransmits.inc({ agent }, retries);
+    if (retries > 0) this.synRetransmits.add([direction], retries);
   }
 
-  /** Bring the counters owned by the capture and the tracker up to their cumulative values. */
-  update(capture: CaptureCounters, health: TrackerHealth): void {
-    const agent = this.agent;
-    this.advance(this.packets, { agent }, capture.received);
-    this.advance(this.dropped, { agent, where: 'kernel' }, capture.kernelDropped);
-    this.advance(this.dropped, { agent, where: 'interface' }, capture.interfaceDropped);
-    this.tracked.set({ agent }, health.tracked);
-    this.advance(this.evicted, { agent }, health.evicted);
-    for (const [reason, n] of Object.entries(health.skipped)) this.advance(this.skipped, { agent, reason }, n);
-    for (const l of [this.cipher, this.version, this.alert]) this.advance(this.folded, { agent, label: l.name }, l.folded);
+  /** The capture's cumulative counts (they only grow: a smaller one is ignored). */
+  capture(counters: CaptureCounters): void {
+    this.packets.raise([], counters.received);
+    this.dropped.raise([DROP_PLACES[0]], counters.kernelDropped);
+    this.dropped.raise([DROP_PLACES[1]], counters.interfaceDropped);
   }
 
-  /** Counters only go up: add what a source's cumulative count gained since last time. */
-  private advance<L extends string>(c: Counter<L>, labels: Partial<Record<L, string>>, total: number): void {
-    const key = `${(c as unknown as { name: string }).name}${JSON.stringify(labels)}`;
-    const delta = total - (this.last.get(key) ?? 0);
-    if (delta > 0 || !this.last.has(key)) c.inc(labels, Math.max(delta, 0));
-    this.last.set(key, Math.max(total, this.last.get(key) ?? 0));
+  /** The tracker's and the decoder's own counts. */
+  tracker(health: TrackerHealth): void {
+    this.tracked.set([], health.tracked);
+    this.evicted.raise([], health.evicted);
+    for (const [reason, n] of Object.entries(health.skipped)) this.skipped.raise([reason], n);
   }
 
-  /** Prometheus text exposition format. */
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /** The cumulative totals, one entry per AGENT_FAMILIES name (a copy: later counts do not change it). */
+  families(): Snapshot['families'] {
+    const folds: Record<(typeof FOLDED_LABELS)[number], number> = {
+      cipher: this.cipher.folded, version: this.version.folded, description: this.description.folded, port: this.options.ports.folded,
+    };
+    for (const label of FOLDED_LABELS) this.folded.set([label], folds[label]);
+    const out: Snapshot['families'] = {};
+    for (const rows of this.all) out[rows.family.name] = rows.snapshot();
+    return out;
   }
 }

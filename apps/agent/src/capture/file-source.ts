@@ -1,51 +1,86 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CaptureReader, frameBytes, nsBetween, type RawPacket } from '@shakewatch/decoder';
-import { CliError, describeFileError } from '../cli/cli-error';
-import { readChunks } from '../io/read-chunks';
+import { describeFileError } from '../cli/cli-error';
+import { CaptureDamage, internalFault, type CaptureFailure } from '../pipeline/capture-error';
 import type { CaptureCounters, PacketSource } from './packet-source';
+import { readChunks } from './read-chunks';
+
+export type ReplaySpeed = 'max' | 'recorded';
+
+export interface FileSourceOptions {
+  speed?: ReplaySpeed;
+  /** Called after each chunk of the file is read and its packets delivered (progress, output flushing). */
+  afterChunk?: () => void | Promise<void>;
+}
 
 /**
- * Replays a capture file: as fast as possible, or at the recorded pace (sleeping so the
- * gaps between packets match their timestamps).
+ * Reads a capture file: as fast as possible, or at the recorded pace (sleeping so the
+ * gaps between packets match their timestamps). Damage in the file ends the run with a
+ * CaptureDamage after every good packet before it was delivered; a file that cannot be
+ * read, with describeFileError's sentence.
  */
 export class FileSource implements PacketSource {
   readonly description: string;
+  readonly live = false;
+  private readonly speed: ReplaySpeed;
   private stopped = false;
   private received = 0;
+  private reader: CaptureReader | null = null;
 
-  constructor(private readonly path: string, private readonly speed: 'max' | 'recorded') {
-    this.description = `file ${path} (${speed === 'max' ? 'as fast as possible' : 'at recorded speed'})`;
+  constructor(private readonly path: string, private readonly options: FileSourceOptions = {}) {
+    this.speed = options.speed ?? 'max';
+    this.description = `file ${path} (${this.speed === 'max' ? 'as fast as possible' : 'at recorded speed'})`;
+  }
+
+  /** Bytes of the file consumed so far. */
+  get bytesRead(): number {
+    return this.reader?.bytesRead ?? 0;
+  }
+
+  /** Packets delivered so far. */
+  get packets(): number {
+    return this.received;
   }
 
   async run(onPacket: (p: RawPacket) => void): Promise<void> {
     let first: { sec: number; nsec: number; wall: bigint } | null = null;
     const queue: RawPacket[] = [];
-    const reader = new CaptureReader((p) => {
-      if (this.speed === 'max') {
-        this.received++;
-        onPacket(p);
-      } else {
-        queue.push({ ...p, data: frameBytes(p).slice(), offset: 0 });
-      }
-    });
+    const deliver = (p: RawPacket) => {
+      this.received++;
+      onPacket(p);
+    };
+    const reader = new CaptureReader(this.speed === 'max' ? deliver : (p) => queue.push({ ...p, data: frameBytes(p).slice(), offset: 0 }));
+    this.reader = reader;
+    let failure: CaptureFailure | null = null;
     try {
       for await (const chunk of readChunks(this.path)) {
         if (this.stopped) return;
-        if (!reader.push(chunk)) break;
+        let good = true;
+        try {
+          good = reader.push(chunk);
+        } catch (e) {
+          failure = internalFault(e, reader.bytesRead);
+        }
         for (const p of queue.splice(0)) {
           first ??= { sec: p.tsSec, nsec: p.tsNsec, wall: process.hrtime.bigint() };
           const due = nsBetween(first.sec, first.nsec, p.tsSec, p.tsNsec) - Number(process.hrtime.bigint() - first.wall);
           if (due > 1e6) await sleep(due / 1e6);
           if (this.stopped) return;
-          this.received++;
-          onPacket(p);
+          try {
+            deliver(p);
+          } catch (e) {
+            failure ??= internalFault(e, reader.bytesRead);
+            break;
+          }
         }
+        if (failure || !good) break;
+        await this.options.afterChunk?.();
       }
     } catch (e) {
       throw describeFileError(this.path, e);
     }
-    const error = reader.end();
-    if (error) throw new CliError(`${this.path}: ${error.message} (after ${this.received + queue.length} good packets)`);
+    failure ??= reader.end();
+    if (failure) throw new CaptureDamage(this.path, failure, this.received);
   }
 
   stop(): void {

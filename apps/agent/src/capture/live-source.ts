@@ -34,6 +34,7 @@ export interface LiveSourceOptions {
 /** Live capture on one or more interfaces through libs/pcap, batches unpacked here. */
 export class LiveSource implements PacketSource {
   readonly description: string;
+  readonly live = true;
   private captures: LiveCapture[] = [];
   private finish: (() => void) | null = null;
   private stopping = false;

@@ -9,7 +9,9 @@ export interface CaptureCounters {
 /** Where packets come from: a capture file replayed, or live interfaces. */
 export interface PacketSource {
   readonly description: string;
-  /** Deliver packets until the source ends (file) or stop() is called (live). */
+  /** Live capture: packet times are the host's clock now (so idle connections can be ended by the clock). */
+  readonly live: boolean;
+  /** Deliver packets until the source ends (file) or stop() is called. Rejects with a CliError (e.g. CaptureDamage) after the good packets. */
   run(onPacket: (p: RawPacket) => void): Promise<void>;
   stop(): void;
   counters(): CaptureCounters;

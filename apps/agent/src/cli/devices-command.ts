@@ -1,5 +1,5 @@
 import { listDevices, PcapError } from '@shakewatch/pcap';
-import { CliError } from '../cli/cli-error';
+import { CliError } from './cli-error';
 
 /** `devices`: what `run --interface` can open, as libpcap sees it. */
 export function devicesCommand(opts: { json?: boolean }): void {

@@ -1,10 +1,12 @@
 import { statSync } from 'node:fs';
-import { CaptureAnalyzer, type AnalyzerError, type Connection } from '@shakewatch/decoder';
-import { CliError, describeFileError } from '../cli/cli-error';
-import { StdoutWriter } from '../cli/stdout-writer';
-import { readChunks } from '../io/read-chunks';
-import { eventLine } from './event-line';
-import { formatLadder } from './ladder-format';
+import type { Connection } from '@shakewatch/decoder';
+import { FileSource } from '../capture/file-source';
+import { eventLine } from '../inspect/event-line';
+import { formatLadder } from '../inspect/ladder-format';
+import { CaptureDamage } from '../pipeline/capture-error';
+import { DecodingPipeline } from '../pipeline/decoding-pipeline';
+import { describeFileError } from './cli-error';
+import { StdoutWriter } from './stdout-writer';
 
 export type InspectFormat = 'text' | 'ndjson';
 
@@ -36,7 +38,6 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
     ? new (await import('cli-progress')).SingleBar({ format: 'inspect [{bar}] {percentage}% | {value}/{total} MiB | {packets} packets', stream: process.stderr, hideCursor: true, clearOnComplete: true, noTTYOutput: options.progress === true })
     : null;
   bar?.start(Math.ceil(size / 2 ** 20), 0, { packets: 0 });
-  const progress = (bytesRead: number, packets: number) => bar?.update(Math.floor(bytesRead / 2 ** 20), { packets });
 
   const print = text
     ? (c: Connection) => {
@@ -44,33 +45,34 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
         out.line('');
       }
     : (c: Connection) => out.lineWith(eventLine, c);
-  const analyzer = new CaptureAnalyzer(print, { recordLadder: text, summarizeTlsEarly: !text, reuseConnections: true, maxConnections: options.maxConnections });
+  const pipeline = new DecodingPipeline({ onConnection: print, recordLadder: text, tlsEvents: !text, maxConnections: options.maxConnections });
+  const source = new FileSource(path, {
+    afterChunk: () => {
+      bar?.update(Math.floor(source.bytesRead / 2 ** 20), { packets: source.packets });
+      return out.flush();
+    },
+  });
+  let damage: CaptureDamage | null = null;
   try {
-    for await (const chunk of readChunks(path)) {
-      if (!analyzer.push(chunk)) break;
-      progress(analyzer.bytesRead, analyzer.packets);
-      await out.flush();
-    }
+    await source.run((raw) => pipeline.packet(raw));
   } catch (e) {
-    bar?.stop();
-    throw describeFileError(path, e);
+    if (!(e instanceof CaptureDamage)) {
+      bar?.stop();
+      throw e;
+    }
+    damage = e;
   }
-  const error = analyzer.end();
-  bar?.update(error ? Math.floor(analyzer.bytesRead / 2 ** 20) : Math.ceil(size / 2 ** 20), { packets: analyzer.packets });
+  pipeline.flush(); // every connection, even after damage
+  bar?.update(damage ? Math.floor(source.bytesRead / 2 ** 20) : Math.ceil(size / 2 ** 20), { packets: source.packets });
   bar?.stop();
-  if (text) printSummary(out, analyzer);
+  if (text) printSummary(out, source.packets, pipeline);
   await out.flush(true);
-  if (error) throw captureError(path, error, analyzer.packets);
+  if (damage) throw damage;
 }
 
-function captureError(path: string, error: AnalyzerError, packets: number): CliError {
-  const where = error.code === 'capture.unknown_format' || error.offset === 0 ? '' : ` (after ${packets} good packets)`;
-  return new CliError(`${path}: ${error.message}${where}`);
-}
-
-function printSummary(out: StdoutWriter, a: CaptureAnalyzer): void {
-  const st = a.tracker.stats;
-  const skipped = Object.entries(a.decoder.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
-  out.line(`summary: ${a.packets} packets, ${a.tcpPackets} TCP, ${st.connectionsCreated} connections` + (st.portReuses ? `, ${st.portReuses} port reuses` : '') + (st.evicted ? `, ${st.evicted} evicted` : ''));
+function printSummary(out: StdoutWriter, packets: number, p: DecodingPipeline): void {
+  const st = p.tracker.stats;
+  const skipped = Object.entries(p.decoder.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  out.line(`summary: ${packets} packets, ${p.tcpPackets} TCP, ${st.connectionsCreated} connections` + (st.portReuses ? `, ${st.portReuses} port reuses` : '') + (st.evicted ? `, ${st.evicted} evicted` : ''));
   if (skipped.length > 0) out.line(`not TCP or not decodable: ${skipped.join(', ')}`);
 }

@@ -1,10 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
-// Run as an executable, the agent gets a 2 MiB young generation (V8's default grows to 16):
-// its short-lived objects die young, and on a 200 MB capture this is both faster and
-// ~20 MiB smaller at peak (bench/README.md). `node main.js` works too, with V8's default.
+// The command line (DESIGN.md, "Command line"): commander wiring of inspect, run and devices.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CliError } from './cli/cli-error';
-import { inspectCommand, type InspectFormat } from './inspect/inspect-command';
+import { CliError } from './cli-error';
+import { inspectCommand, type InspectFormat } from './inspect-command';
 
 const program = new Command();
 program
@@ -39,7 +36,7 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.spl
 
 program
   .command('run')
-  .description('run the agent: replay a capture file (--read) and fold its connections into metrics')
+  .description('run the agent: capture live (--interface) or replay a file (--read), fold connections into metrics, publish them (--print-metrics, --hub)')
   .option('-i, --interface <name>', 'capture live on this interface (repeatable, or comma-separated)', collect)
   .option('-r, --read <file>', 'replay a pcap or pcapng file instead of capturing live')
   .addOption(new Option('--replay-speed <speed>', 'max: as fast as possible; recorded: at the pace the packets were captured').choices(['max', 'recorded']))
@@ -52,21 +49,30 @@ program
   .option('--max-connections <n>', 'connections tracked at once; the least recently seen are evicted past it', number('--max-connections'))
   .option('--idle-timeout-seconds <s>', 'end connections idle this long', number('--idle-timeout-seconds'))
   .option('--print-metrics', 'print metric snapshots to stdout (Prometheus text format)')
-  .option('--interval-seconds <s>', 'seconds between snapshots', number('--interval-seconds'))
+  .option('--interval-seconds <s>', 'seconds between snapshots (default 10)', number('--interval-seconds'))
+  .option('--hub <url>', 'publish snapshots to this hub, ws(s)://HOST:PORT/ingest (repeatable: the next one is tried when one fails)', collect)
+  .option('--token-file <file>', "file holding this agent's token for the hub (sent as Authorization: Bearer)")
+  .option('--hub-ca-file <file>', 'extra CA certificate (PEM) to trust for wss:// hubs')
+  .option('--hub-cert-file <file>', 'client certificate (PEM) for wss:// hubs that ask for one')
+  .option('--hub-key-file <file>', 'key (PEM) of --hub-cert-file')
+  .option('--hub-retry-max-seconds <s>', 'longest wait between attempts to reach a hub (default 30)', number('--hub-retry-max-seconds'))
+  .option('--local-address <ip>', "this host's address (repeatable): decides direction (inbound/outbound) of replayed files; live capture adds the interfaces' own", collect)
+  .option('--ports <list>', 'server ports with their own port label (comma-separated); the rest are "other"', collect)
+  .option('--max-ports <n>', 'without --ports: how many server ports get their own label, first come once a handshake to them completed (default 16)', number('--max-ports'))
   .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .action(async (opts: Record<string, unknown>) => {
     // commander camel-cases --buffer-mib as bufferMib; the setting is bufferMiB.
-    const { interface: interfaces, bufferMib, ...rest } = opts;
-    // Loaded on use: pino, prom-client, zod, yaml and libpcap cost ~70 ms that inspect never needs.
-    const { runCommand } = await import('./run/run-command');
-    await runCommand({ ...rest, interfaces, bufferMiB: bufferMib });
+    const { interface: interfaces, bufferMib, hub: hubs, localAddress: localAddresses, ...rest } = opts;
+    // Loaded on use: pino, ws, zod, yaml and libpcap cost ~70 ms that inspect never needs.
+    const { runCommand } = await import('./run-command');
+    await runCommand({ ...rest, interfaces, hubs, localAddresses, bufferMiB: bufferMib });
   });
 
 program
   .command('devices')
   .description('list the interfaces live capture can open (name, addresses, state)')
   .option('--json', 'one JSON array instead of a table')
-  .action(async (opts: { json?: boolean }) => (await import('./run/devices-command')).devicesCommand(opts));
+  .action(async (opts: { json?: boolean }) => (await import('./devices-command')).devicesCommand(opts));
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -86,7 +92,3 @@ export async function main(argv: string[]): Promise<number> {
     return 70;
   }
 }
-
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});

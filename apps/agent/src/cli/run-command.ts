@@ -1,14 +1,14 @@
 import { PcapError } from '@shakewatch/pcap';
 import pino from 'pino';
-import { CliError } from '../cli/cli-error';
-import { AgentRuntime } from './agent-runtime';
-import { FileSource } from './file-source';
-import { DEFAULT_FILTER, LiveSource } from './live-source';
-import type { PacketSource } from './packet-source';
+import { Agent } from '../agent';
+import { FileSource } from '../capture/file-source';
+import { DEFAULT_FILTER, LiveSource } from '../capture/live-source';
+import type { PacketSource } from '../capture/packet-source';
+import { CliError } from './cli-error';
 import { loadRunConfig, type RunConfig } from './run-config';
 
 function sourceFor(config: RunConfig, log: pino.Logger): PacketSource {
-  if (config.read) return new FileSource(config.read, config.replaySpeed);
+  if (config.read) return new FileSource(config.read, { speed: config.replaySpeed });
   if (config.interfaces.length === 0) throw new CliError('nothing to capture: give --interface IF (repeatable; "any" for all) or --read FILE', 2);
   return new LiveSource(
     { interfaces: config.interfaces, filter: config.filter ?? DEFAULT_FILTER, snaplen: config.snaplen, bufferBytes: config.bufferMiB * 1024 * 1024, promiscuous: config.promiscuous },
@@ -21,7 +21,7 @@ export async function runCommand(flags: Record<string, unknown>): Promise<void> 
   const config = loadRunConfig(flags);
   const log = pino({ level: config.logLevel, base: { agent: config.agentId } }, pino.destination(2));
   const source = sourceFor(config, log);
-  const runtime = new AgentRuntime(config, source, log, (text) => process.stdout.write(text));
+  const runtime = new Agent(config, source, log);
   const onSignal = (signal: NodeJS.Signals) => runtime.stop(signal);
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

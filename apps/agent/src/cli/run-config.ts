@@ -1,28 +1,48 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
+import { AGENT_ID, AGENT_ID_RULE, DEFAULT_PORT_LABELS, DEFAULT_SNAPSHOT_INTERVAL_SECONDS, MAX_PORT_LABELS, MAX_SNAPSHOT_INTERVAL_SECONDS, MIN_SNAPSHOT_INTERVAL_SECONDS } from '@shakewatch/protocol';
 import { z } from 'zod';
-import { CliError } from '../cli/cli-error';
+import { parseIp } from '../aggregate/direction';
+import { readPemFile, readTokenFile, type FileReading } from '../publish/token-file';
+import { CliError } from './cli-error';
 
 /** What `run` does, after defaults, the YAML file, the environment and the flags are merged. */
+const port = z.coerce.number().int().min(1).max(65535);
+
 export const RunConfigSchema = z
   .object({
     interfaces: z.array(z.string().min(1)).default([]),
     read: z.string().min(1).optional(),
     replaySpeed: z.enum(['max', 'recorded']).default('max'),
     filter: z.string().optional(),
-    agentId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits and . _ : - only (1-128 characters)').default(hostname()),
+    agentId: z.string().regex(AGENT_ID, AGENT_ID_RULE).default(hostname()),
     snaplen: z.number().int().min(96).max(262144).default(262144),
     bufferMiB: z.number().int().min(1).max(2048).default(32),
     promiscuous: z.boolean().default(false),
     maxConnections: z.number().int().min(1).max(50_000_000).default(1_000_000),
     idleTimeoutSeconds: z.number().positive().max(86400 * 7).default(3600),
     printMetrics: z.boolean().default(false),
-    intervalSeconds: z.number().positive().max(3600).default(10),
+    intervalSeconds: z.number().positive().max(MAX_SNAPSHOT_INTERVAL_SECONDS).default(DEFAULT_SNAPSHOT_INTERVAL_SECONDS),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** This host's addresses beyond its interfaces' own (a replay's host, a VIP): they decide `direction`. */
+    localAddresses: z.array(z.string().refine((a) => parseIp(a) !== null, 'not an IPv4 or IPv6 address')).default([]),
+    /** Server ports with their own `port` value; without a list, the first `maxPorts` that answer a handshake. */
+    ports: z.array(port).max(MAX_PORT_LABELS).default([]),
+    maxPorts: z.number().int().min(1).max(MAX_PORT_LABELS).default(DEFAULT_PORT_LABELS),
+    hubs: z.array(z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' })).default([]),
+    tokenFile: z.string().min(1).optional(),
+    hubCaFile: z.string().min(1).optional(),
+    hubCertFile: z.string().min(1).optional(),
+    hubKeyFile: z.string().min(1).optional(),
+    /** The longest wait between two attempts to reach a hub (and the wait after a refusal that will not fix itself). */
+    hubRetryMaxSeconds: z.number().min(0.5).max(3600).default(30),
   })
   .strict()
-  .refine((c) => !(c.read && c.interfaces.length > 0), { message: '--read and --interface are exclusive: replay a file or capture live, not both', path: ['read'] });
+  .refine((c) => !(c.read && c.interfaces.length > 0), { message: '--read and --interface are exclusive: replay a file or capture live, not both', path: ['read'] })
+  .refine((c) => c.hubs.length === 0 || c.tokenFile !== undefined, { message: '--hub needs --token-file (the file holding this agent\'s token)', path: ['tokenFile'] })
+  .refine((c) => c.hubs.length === 0 || c.intervalSeconds >= MIN_SNAPSHOT_INTERVAL_SECONDS, { message: `must be at least ${MIN_SNAPSHOT_INTERVAL_SECONDS} with --hub`, path: ['intervalSeconds'] })
+  .refine((c) => (c.hubCertFile === undefined) === (c.hubKeyFile === undefined), { message: '--hub-cert-file and --hub-key-file go together', path: ['hubCertFile'] });
 
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 
@@ -40,6 +60,16 @@ const ENV: Record<string, [keyof RunConfig, 'string' | 'list' | 'number' | 'bool
   SHAKEWATCH_AGENT_IDLE_TIMEOUT_SECONDS: ['idleTimeoutSeconds', 'number'],
   SHAKEWATCH_AGENT_INTERVAL_SECONDS: ['intervalSeconds', 'number'],
   SHAKEWATCH_AGENT_LOG_LEVEL: ['logLevel', 'string'],
+  SHAKEWATCH_AGENT_PRINT_METRICS: ['printMetrics', 'boolean'],
+  SHAKEWATCH_AGENT_LOCAL_ADDRESSES: ['localAddresses', 'list'],
+  SHAKEWATCH_AGENT_PORTS: ['ports', 'list'],
+  SHAKEWATCH_AGENT_MAX_PORTS: ['maxPorts', 'number'],
+  SHAKEWATCH_AGENT_HUBS: ['hubs', 'list'],
+  SHAKEWATCH_AGENT_TOKEN_FILE: ['tokenFile', 'string'],
+  SHAKEWATCH_AGENT_HUB_CA_FILE: ['hubCaFile', 'string'],
+  SHAKEWATCH_AGENT_HUB_CERT_FILE: ['hubCertFile', 'string'],
+  SHAKEWATCH_AGENT_HUB_KEY_FILE: ['hubKeyFile', 'string'],
+  SHAKEWATCH_AGENT_HUB_RETRY_MAX_SECONDS: ['hubRetryMaxSeconds', 'number'],
 };
 
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -73,13 +103,45 @@ function fromYaml(path: string): Record<string, unknown> {
   return doc as Record<string, unknown>;
 }
 
-/** Merge defaults < YAML file < environment < flags, validate, and list every problem at once. */
-export function loadRunConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): RunConfig {
+/** What the hub connection needs from files: the token, and the optional CA and client certificate. */
+export interface HubAuth {
+  token: string;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+export type LoadedRunConfig = RunConfig & { hubAuth: HubAuth | null };
+
+/** Merge defaults < YAML file < environment < flags, validate, read the hub's files, and list every problem at once. */
+export function loadRunConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): LoadedRunConfig {
   const { config, ...rest } = flags;
   const definedFlags = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const merged = { ...(typeof config === 'string' ? fromYaml(config) : {}), ...fromEnv(env), ...definedFlags };
+  const merged: Record<string, unknown> = { ...(typeof config === 'string' ? fromYaml(config) : {}), ...fromEnv(env), ...definedFlags };
   const result = RunConfigSchema.safeParse(merged);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
-  throw new CliError(`invalid configuration (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.join('; ')}`, 2);
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+  // The files are read whatever else is wrong, so one run lists every problem.
+  const files: Partial<Record<keyof HubAuth, FileReading<string | Buffer>>> = {};
+  const file = (key: string): string | undefined => (typeof merged[key] === 'string' && merged[key] !== '' ? (merged[key] as string) : undefined);
+  const tokenPath = file('tokenFile');
+  if (tokenPath !== undefined) files.token = readTokenFile(tokenPath);
+  for (const [auth, key] of [['ca', 'hubCaFile'], ['cert', 'hubCertFile'], ['key', 'hubKeyFile']] as const) {
+    const path = file(key);
+    if (path !== undefined) files[auth] = readPemFile(path);
+  }
+  const keyOf: Record<keyof HubAuth, string> = { token: 'tokenFile', ca: 'hubCaFile', cert: 'hubCertFile', key: 'hubKeyFile' };
+  for (const [auth, reading] of Object.entries(files) as [keyof HubAuth, FileReading<string | Buffer>][]) {
+    if (!reading.ok) problems.push(`${keyOf[auth]}: ${reading.problem}`);
+  }
+  if (!result.success || problems.length > 0) {
+    throw new CliError(`invalid configuration (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.join('; ')}`, 2);
+  }
+  const value = <T>(r: FileReading<T> | undefined): T | undefined => (r?.ok ? r.value : undefined);
+  const hubAuth: HubAuth | null = result.data.hubs.length === 0 ? null : {
+    token: value(files.token as FileReading<string>) as string,
+    ca: value(files.ca as FileReading<Buffer> | undefined),
+    cert: value(files.cert as FileReading<Buffer> | undefined),
+    key: value(files.key as FileReading<Buffer> | undefined),
+  };
+  return { ...result.data, hubAuth };
 }
