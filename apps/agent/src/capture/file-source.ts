@@ -24,6 +24,8 @@ export class FileSource implements PacketSource {
   readonly live = false;
   private readonly speed: ReplaySpeed;
   private stopped = false;
+  /** Ends a wait between packets at once on stop() (a recorded replay may wait minutes). */
+  private readonly abort = new AbortController();
   private received = 0;
   private reader: CaptureReader | null = null;
 
@@ -64,7 +66,7 @@ export class FileSource implements PacketSource {
         for (const p of queue.splice(0)) {
           first ??= { sec: p.tsSec, nsec: p.tsNsec, wall: process.hrtime.bigint() };
           const due = nsBetween(first.sec, first.nsec, p.tsSec, p.tsNsec) - Number(process.hrtime.bigint() - first.wall);
-          if (due > 1e6) await sleep(due / 1e6);
+          if (due > 1e6) await sleep(due / 1e6, undefined, { signal: this.abort.signal }).catch(() => undefined);
           if (this.stopped) return;
           try {
             deliver(p);
@@ -85,6 +87,7 @@ export class FileSource implements PacketSource {
 
   stop(): void {
     this.stopped = true;
+    this.abort.abort();
   }
 
   counters(): CaptureCounters {
