@@ -86,17 +86,21 @@ it('live traffic both ways reaches Prometheus with the right direction and port'
   traffic('reset', 1);
   traffic('http', 2, 'inbound');
   await promEquals(connections('fleet-live'), 9);
-  const by = async (expr: string) => Object.fromEntries((await prom.query(expr)).map((s) => [Object.values(s.metric).join(' '), s.value]));
-  expect(await by('sum by (direction, port) (shakewatch_tcp_connections_total{agent="fleet-live"})')).toEqual({
+  /** `sum by (labels)` as { 'value value': n }, the values in the order the labels are given. */
+  const by = async (labels: string[], expr: string) => Object.fromEntries((await prom.query(`sum by (${labels.join(', ')}) (${expr})`)).map((s) => [labels.map((l) => s.metric[l]).join(' '), s.value]));
+  expect(await by(['direction', 'port'], 'shakewatch_tcp_connections_total{agent="fleet-live"}')).toEqual({
     'outbound 8080': 3, 'outbound 8443': 2, 'outbound 8081': 1, 'outbound other': 1, 'inbound 8080': 2,
   });
-  expect(await by('sum by (direction, port, sender, phase) (shakewatch_tcp_resets_total{agent="fleet-live"})')).toEqual({
+  const resets = await by(['direction', 'port', 'sender', 'phase'], 'shakewatch_tcp_resets_total{agent="fleet-live"}');
+  expect(resets).toMatchObject({
     'outbound other server handshake': 1, // refused: a port that never answered a handshake gets no label of its own
-    'outbound 8081 server established': 1,
+    'outbound 8081 server established': 1, // the server that resets after reading the request
   });
-  expect(await by('sum by (conn_state) (shakewatch_tcp_connections_total{agent="fleet-live",port="other"})')).toEqual({ REJ: 1 });
-  expect(await by('sum by (direction) (shakewatch_tcp_handshake_duration_seconds_count{agent="fleet-live"})')).toEqual({ outbound: 6, inbound: 2 });
-  expect(await by('sum by (version) (shakewatch_tls_handshakes_total{agent="fleet-live"})')).toEqual({ '1.2': 1, '1.3': 1 });
+  // the only other resets are TLS teardowns (a peer that closes with unread data resets after its FIN)
+  expect(Object.keys(resets).filter((k) => !['outbound other server handshake', 'outbound 8081 server established'].includes(k)).every((k) => / 8443 \w+ closing$/.test(k))).toBe(true);
+  expect(await by(['conn_state'], 'shakewatch_tcp_connections_total{agent="fleet-live",port="other"}')).toEqual({ REJ: 1 });
+  expect(await by(['direction'], 'shakewatch_tcp_handshake_duration_seconds_count{agent="fleet-live"}')).toEqual({ outbound: 6, inbound: 2 });
+  expect(await by(['version'], 'shakewatch_tls_handshakes_total{agent="fleet-live"}')).toEqual({ '1.2': 1, '1.3': 1 });
   expect((await prom.query('shakewatch_agent_up{agent="fleet-live"}')).map((s) => [s.metric.instance, s.value])).toEqual([[`127.0.0.1:${hubA.port}`, 1]]);
   expect(await a.stop()).toBe(0);
 });
@@ -121,14 +125,13 @@ it('an agent killed and restarted: a counter reset Prometheus understands, no ne
   const b = await agent('fleet-agentkill', [hubA.url], [PORTS.http]);
   traffic('http', 2);
   await promEquals(connections('fleet-agentkill'), 2);
-  // the restart shows: a new start time, and Prometheus sees one counter reset
+  // before (3, seen above) + after (2) = what was made; the restart shows as a new start time
   await promEquals('changes(shakewatch_agent_start_time_seconds{agent="fleet-agentkill"}[2m])', 1);
-  const rates = await prom.query('min_over_time(sum(rate(shakewatch_tcp_connections_total{agent="fleet-agentkill"}[5s]))[2m:1s])');
-  expect(rates.length).toBe(1);
-  expect(rates[0].value).toBeGreaterThanOrEqual(0);
-  // before + after = what was made
-  const before = await prom.query('max_over_time(sum(shakewatch_tcp_connections_total{agent="fleet-agentkill"})[2m:1s])');
-  expect(before[0].value).toBe(3);
+  // Prometheus reads the drop from 3 to 2 of the same series as one counter reset, so
+  // increase() and rate() stay positive (a gauge, or a hub adding boots up, would not)
+  await promEquals('sum(resets(shakewatch_tcp_connections_total{agent="fleet-agentkill"}[2m]))', 1);
+  const increase = await prom.query('sum(increase(shakewatch_tcp_connections_total{agent="fleet-agentkill"}[2m]))');
+  expect(increase[0].value).toBeGreaterThan(0);
   expect(await b.stop()).toBe(0);
 });
 
@@ -162,8 +165,10 @@ it('two hubs, one killed mid-run: its agents fail over, and the fleet sum is nev
   traffic('tls13', 1);
   await promEquals(`count(shakewatch_agent_up{agent=~"fleet-fo-.*",instance="127.0.0.1:${hubB.port}"} == 1)`, 2, 60_000);
   await promEquals(fleet, 8);
+  await new Promise((r) => setTimeout(r, 2000)); // a range query's steps end up to a step before its end
   const series = await prom.queryRange(fleet, start, Date.now() / 1000, 1);
-  expect(Math.max(...series[0].values)).toBe(8); // never counted by both hubs
+  expect(series[0].values).toContain(8);
+  expect(Math.max(...series[0].values)).toBe(8); // never more: never counted by both hubs
   expect(await a1.stop()).toBe(0);
   expect(await a2.stop()).toBe(0);
 });
