@@ -99,7 +99,10 @@ describe('family rows', () => {
     expect(counts.slice(0, 4)).toEqual([2, 2, 2, 3]); // le 0.00005 holds 0.00005 itself
     expect(counts.at(-2)).toBe(3);
     expect(counts.at(-1)).toBe(4);
-    expect(sum).toBeCloseTo(20.00036, 9);
+    expect(sum).toBe(20.00036); // kept in whole nanoseconds: the exact decimal, no float residue
+    const h2 = new HistogramRows(AGENT_FAMILIES.tcpHandshakeDuration);
+    for (const v of [0.000045488, 0.00004714, 0.000046059]) h2.observe(['inbound'], v);
+    expect(String(h2.snapshot()[0][2])).toBe('0.000138687'); // summed as doubles: 0.00013868700000000002
   });
 
   it('counters: add per labels, set, raise never lowers', () => {
