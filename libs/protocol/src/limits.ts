@@ -6,7 +6,8 @@ export const DEFAULT_LIMITS = {
   maxMessageBytes: 1024 * 1024,
   /** Messages per agent: a burst, then a sustained rate per second (token bucket). */
   messageBurst: 20,
-  messagesPerSecond: 2,
+  /** 1 / MIN_SNAPSHOT_INTERVAL_SECONDS: an agent that keeps to the contract is never refused. */
+  messagesPerSecond: 5,
   /** Series in one snapshot: the worst case the agent can produce with its defaults. */
   maxSeriesPerAgent: seriesBudget().worstCase,
   /** Agents a hub remembers (connected, or gone less than the TTL ago). */

@@ -87,3 +87,10 @@ describe('exposition', () => {
     expect(m.get('shakewatch_hub_rejected_total')!.has('agent')).toBe(false);
   });
 });
+
+describe('limits', () => {
+  it('the hub\'s default rate limit lets through an agent at the shortest interval a hello may declare', async () => {
+    const { DEFAULT_LIMITS, MIN_SNAPSHOT_INTERVAL_SECONDS } = await import('./limits');
+    expect(DEFAULT_LIMITS.messagesPerSecond).toBeGreaterThanOrEqual(1 / MIN_SNAPSHOT_INTERVAL_SECONDS);
+  });
+});
