@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { AGENT } from './agent-cli';
 import { waitForLine } from './netns';
+import { processControl, type ProcessControl } from './process-control';
 
-export interface AgentProcess {
+export interface AgentProcess extends ProcessControl {
   child: ChildProcess;
   logs: () => string;
   stdout: () => string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  stop(): Promise<number | null>;
-  kill(): Promise<void>;
 }
 
 /** `run` the built agent as a real process (here, in the root namespace). */
@@ -18,7 +17,7 @@ export function startAgent(args: string[]): AgentProcess {
   let stdout = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (logs += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const control = processControl(child);
   return {
     child,
     logs: () => logs,
@@ -27,13 +26,6 @@ export function startAgent(args: string[]): AgentProcess {
       const seen = logs.split('\n').find((l) => pattern.test(l));
       return seen !== undefined ? Promise.resolve(seen) : waitForLine(child, pattern, timeoutMs);
     },
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-    kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
+    ...control,
   };
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './agent-cli';
 import { waitForLine } from './netns';
+import { processControl, type ProcessControl } from './process-control';
 
 export const HUB = join(ROOT, 'dist/apps/hub/main.js');
 
@@ -31,16 +32,12 @@ export function makeTokens(patterns: string[], dir = mkdtempSync(join(tmpdir(), 
   return { hubFile, tokenFile: (p) => files.get(p) ?? (() => { throw new Error(`no token for ${p}`); })() };
 }
 
-export interface HubProcess {
+export interface HubProcess extends ProcessControl {
   port: number;
   url: string;
   metricsUrl: string;
   child: ChildProcess;
   logs: () => string;
-  /** SIGTERM and wait. */
-  stop(): Promise<number | null>;
-  /** SIGKILL and wait. */
-  kill(): Promise<void>;
 }
 
 /** Start the built hub on loopback (port 0 = a free one) and wait until it listens. */
@@ -50,26 +47,19 @@ export async function startHub(tokensFile: string, env: Record<string, string> =
     env: { ...process.env, SHAKEWATCH_HUB_HOST: '127.0.0.1', SHAKEWATCH_HUB_PORT: String(port), SHAKEWATCH_HUB_TOKENS_FILE: tokensFile, SHAKEWATCH_HUB_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const control = processControl(child);
   let logs = '';
   child.stdout!.on('data', (d) => (logs += d));
   child.stderr!.on('data', (d) => (logs += d));
   const line = await waitForLine(child, /"msg":"hub listening"/, 20_000);
   const actual = Number(JSON.parse(line).port);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return {
     port: actual,
     url: `ws://127.0.0.1:${actual}/ingest`,
     metricsUrl: `http://127.0.0.1:${actual}/metrics`,
     child,
     logs: () => logs,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-    kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
+    ...control,
   };
 }
 
