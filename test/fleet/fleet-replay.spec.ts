@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,4 +109,50 @@ it('the whole scrape passes promtool check metrics', () => {
   const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   expect(r.error).toBeUndefined();
   expect([r.status, r.stdout + r.stderr]).toEqual([0, '']);
+});
+
+describe('an agent publishing over wss:// with a client certificate', () => {
+  let tlsHub: HubProcess;
+  const pki = mkdtempSync(join(tmpdir(), 'shakewatch-pki-'));
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: pki, stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+  beforeAll(async () => {
+    ssl('req', '-x509', ...ec, '-keyout', 'server.key', '-out', 'server.crt', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
+    ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=shakewatch test CA');
+    ssl('req', '-new', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=replay-tls');
+    ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '1');
+    tlsHub = await startHub(tokens.hubFile, {
+      SHAKEWATCH_HUB_GRACE_SECONDS: '300',
+      SHAKEWATCH_HUB_TLS_CERT_FILE: join(pki, 'server.crt'), SHAKEWATCH_HUB_TLS_KEY_FILE: join(pki, 'server.key'), SHAKEWATCH_HUB_TLS_CLIENT_CA_FILE: join(pki, 'ca.crt'),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await tlsHub?.stop();
+  });
+
+  const wss = () => `wss://127.0.0.1:${tlsHub.port}/ingest`;
+  const metrics = async () => {
+    const r = spawnSync('curl', ['-s', '--cacert', join(pki, 'server.crt'), '--cert', join(pki, 'client.crt'), '--key', join(pki, 'client.key'), `https://127.0.0.1:${tlsHub.port}/metrics`], { encoding: 'utf8' });
+    return samples(r.stdout);
+  };
+
+  it('delivers its totals when it trusts the hub\'s certificate and shows its own', async () => {
+    const r = agent(['run', '--read', join(FIXTURES, 'tls-versions.pcap'), '--hub', wss(), '--token-file', tokens.tokenFile('replay-*'), '--agent-id', 'replay-tls',
+      '--hub-ca-file', join(pki, 'server.crt'), '--hub-cert-file', join(pki, 'client.crt'), '--hub-key-file', join(pki, 'client.key'), '--log-level', 'info']);
+    expect([r.status, r.stderr]).toEqual([0, expect.stringMatching(/"msg":"connected to hub"/)]);
+    const m = await metrics();
+    const want = fromInspect('tls-versions.pcap').get('connections conn_state=SF');
+    expect(want).toBeGreaterThan(0);
+    expect([...m].filter(([k]) => k.startsWith('shakewatch_tcp_connections_total{agent="replay-tls"') && k.includes('conn_state="SF"')).reduce((a, [, v]) => a + v, 0)).toBe(want);
+  });
+
+  it('is refused without a client certificate, says so, and still exits 0 after its bounded wait', () => {
+    const r = agent(['run', '--read', join(FIXTURES, 'tls-versions.pcap'), '--hub', wss(), '--token-file', tokens.tokenFile('replay-*'), '--agent-id', 'replay-tls-nocert',
+      '--hub-ca-file', join(pki, 'server.crt'), '--log-level', 'info', '--hub-retry-max-seconds', '1']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/"msg":"connected to hub"/);
+    expect(r.stderr).toMatch(/"msg":"(cannot reach hub|hub connection lost|hub refused the connection)"/);
+    expect(r.stderr).toMatch(/"msg":"final snapshot not acknowledged by a hub"/);
+  });
 });
