@@ -50,7 +50,7 @@ export interface OurConnection {
 export function ourConnection(index: number, event: ConnectionEvent): OurConnection {
   const client = { ip: canonicalIp(event.source.ip), port: event.source.port };
   const server = { ip: canonicalIp(event.destination.ip), port: event.destination.port };
-  return { index, event, client, server, micros: isoToMicros(event['@timestamp']), pair: pairKey(client, server) };
+  return { index, event, client, server, micros: event['@timestamp'] === undefined ? '' : isoToMicros(event['@timestamp']), pair: pairKey(client, server) };
 }
 
 /** "2018-04-09T02:45:53.739049123Z" -> "1523241953.739049". */

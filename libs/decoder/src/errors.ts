@@ -27,8 +27,9 @@ export type PacketSkipReason =
   | 'not_tcp' // UDP, ICMP, ... (after tunnels)
   | 'ip_fragment' // non-first fragment, or first fragment (counted, not reassembled)
   | 'bad_header' // impossible header lengths / versions
-  | 'ext_header_cap'; // IPv6 extension chain or encapsulation depth over its cap
+  | 'ext_header_cap' // IPv6 extension chain or encapsulation depth over its cap
+  | 'bad_timestamp'; // a capture time no clock gives (see packet-time.ts)
 
 export const PACKET_SKIP_REASONS: readonly PacketSkipReason[] = [
-  'truncated', 'unsupported_link', 'not_ip', 'not_tcp', 'ip_fragment', 'bad_header', 'ext_header_cap',
+  'truncated', 'unsupported_link', 'not_ip', 'not_tcp', 'ip_fragment', 'bad_header', 'ext_header_cap', 'bad_timestamp',
 ];

@@ -1,5 +1,6 @@
 import type { RawPacket } from './capture/raw-packet';
 import { newDecodedPacket, type DecodedPacket } from './decoded-packet';
+import { validCaptureTime } from './capture/packet-time';
 import { PACKET_SKIP_REASONS, type PacketSkipReason } from './errors';
 import { Next, newCursor, stop, type LayerCursor } from './layer-cursor';
 import { decodeCiscoHdlc } from './link/cisco-hdlc';
@@ -65,6 +66,12 @@ export class PacketDecoder {
   /** The TCP segment in this frame, or null (and the reason counted in `skipped`). */
   decode(raw: RawPacket): DecodedPacket | null {
     const p = this.packet;
+    if (!validCaptureTime(raw.tsSec, raw.tsNsec)) {
+      // Before anything else: a frame at an impossible time is no use whatever it holds.
+      p.skip = 'bad_timestamp';
+      this.skipped.bad_timestamp++;
+      return null;
+    }
     const c = this.cursor;
     const b = raw.data;
     p.data = b;

@@ -28,7 +28,7 @@ export function formatLadder(c: Connection): string[] {
   lines.push(`connection ${c.id}  ${client} -> ${server}  conn_state ${e.tcp.conn_state}  history ${e.tcp.history || '-'}`);
   const hs = e.tcp.handshake;
   const parts = [
-    `started ${e['@timestamp']}`,
+    `started ${e['@timestamp'] ?? 'at no valid time'}`,
     `${c.ep0.packets + c.ep1.packets} packets`,
     `duration ${seconds(e.event.duration)} s`,
     ROLE_TEXT[c.roleSource],

@@ -1,6 +1,7 @@
 import { formatIpv6 } from '../address';
+import { validCaptureTime } from '../capture/packet-time';
 import { CLIENT, SERVER, type Connection, type Side } from '../tcp/connection';
-import { isoTimestamp } from './connection-event';
+import { eventDuration } from './connection-event';
 import { asciiBytes, JsonByteWriter, putBytes, putNumber, putPadded, putPlainString, putSeconds } from './json-byte-writer';
 import { tlsEvent } from './tls-event';
 
@@ -21,7 +22,7 @@ export function writeConnectionEvent(c: Connection, w: JsonByteWriter): void {
   // not a local: it may have grown.
   w.reserve(ROOM);
   let p = putTimestamp(w.buf, w.pos, c.firstSec, c.firstNsec);
-  p = putNumber(w.buf, p, (c.lastSec - c.firstSec) * 1e9 + (c.lastNsec - c.firstNsec));
+  p = putNumber(w.buf, p, eventDuration(c));
   p = c.endReason === null ? putBytes(w.buf, p, K_NULL_REASON) : putPiece(w, p, REASON, c.endReason);
   p = putSide(w, p, c, CLIENT);
   p = putBytes(w.buf, p, K_DESTINATION_IP);
@@ -193,28 +194,18 @@ const v4Bytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(V4
  * `{"@timestamp":` and isoTimestamp(sec, nsec) in quotes: the key and the date and time
  * to the second from a small direct-mapped cache of their bytes (events come in the order
  * connections end, so their first seconds jump among recent ones), then the nanoseconds'
- * nine digits. Room: 64 bytes (isoTimestamp's text is ASCII and at most ~50 long).
+ * nine digits. Room: 64 bytes (isoTimestamp's text is 30 ASCII characters).
  */
 function putTimestamp(buf: Uint8Array, p: number, sec: number, nsec: number): number {
-  let bytes: Uint8Array | undefined;
-  if (Number.isInteger(nsec) && nsec >= 0 && nsec < 1e9) {
-    const slot = sec & (SECONDS_CACHED - 1);
-    bytes = cachedBytes[slot];
-    if (cachedSec[slot] !== sec) {
-      const text = new Date(sec * 1000).toISOString().slice(0, 19); // ...T03:04:05
-      bytes = text.length === 19 ? asciiBytes(`{"@timestamp":"${text}.`) : undefined;
-      cachedBytes[slot] = bytes;
-      cachedSec[slot] = sec;
-    }
-  }
-  if (bytes === undefined) {
-    // Seconds out of Date's usual range, nanoseconds out of theirs: as isoTimestamp has it.
-    p = putBytes(buf, p, K_TIMESTAMP);
-    const text = isoTimestamp(sec, nsec);
-    buf[p++] = 0x22;
-    for (let i = 0; i < text.length; i++) buf[p++] = text.charCodeAt(i);
-    buf[p++] = 0x22;
-    return putBytes(buf, p, K_DURATION);
+  // A time no capture holds: no key, as connectionEvent leaves it out (isoTimestamp).
+  if (!validCaptureTime(sec, nsec)) return putBytes(buf, p, K_EVENT_DURATION);
+  const slot = sec & (SECONDS_CACHED - 1);
+  let bytes = cachedBytes[slot];
+  if (bytes === undefined || cachedSec[slot] !== sec) {
+    // Always 19 characters in validCaptureTime's range (a four-digit year).
+    bytes = asciiBytes(`{"@timestamp":"${new Date(sec * 1000).toISOString().slice(0, 19)}.`); // ...T03:04:05
+    cachedBytes[slot] = bytes;
+    cachedSec[slot] = sec;
   }
   p = putBytes(buf, p, bytes);
   p = putPadded(buf, p, nsec, 9);
@@ -224,9 +215,8 @@ const SECONDS_CACHED = 64;
 const cachedSec = new Float64Array(SECONDS_CACHED).fill(Number.NaN);
 const cachedBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SECONDS_CACHED).fill(undefined);
 
-const K_TIMESTAMP = asciiBytes('{"@timestamp":');
 const K_Z_DURATION = asciiBytes('Z","event":{"duration":');
-const K_DURATION = asciiBytes(',"event":{"duration":');
+const K_EVENT_DURATION = asciiBytes('{"event":{"duration":');
 const REASON = new Piece(',"reason":', '},"source":{"ip":');
 const K_NULL_REASON = asciiBytes(',"reason":null},"source":{"ip":');
 const K_DESTINATION_IP = asciiBytes('},"destination":{"ip":');

@@ -1,4 +1,5 @@
 import { formatIp } from '../address';
+import { validCaptureTime } from '../capture/packet-time';
 import { CLIENT, type AnomalyCode, type CloseKind, type Connection, type EndReason, type ResetPhase, type RoleSource } from '../tcp/connection';
 import type { ConnState } from '../tcp/zeek-state';
 import { tlsEvent, type TlsEvent } from './tls-event';
@@ -8,7 +9,8 @@ import { tlsEvent, type TlsEvent } from './tls-event';
  * The field names are a public contract (DESIGN.md, "Connection events").
  */
 export interface ConnectionEvent {
-  '@timestamp': string;
+  /** Absent only for a first packet at no possible time (the decoder skips those: never in practice). */
+  '@timestamp'?: string;
   event: { duration: number; reason: EndReason | null };
   source: { ip: string; port: number; packets: number; bytes: number };
   destination: { ip: string; port: number; packets: number; bytes: number };
@@ -48,9 +50,10 @@ export function connectionEvent(c: Connection): ConnectionEvent {
     tcp.reset_phase = c.resetPhase ?? undefined;
   }
   if (Object.keys(c.anomalies).length > 0) tcp.anomalies = { ...c.anomalies };
+  const at = isoTimestamp(c.firstSec, c.firstNsec);
   const event: ConnectionEvent = {
-    '@timestamp': isoTimestamp(c.firstSec, c.firstNsec),
-    event: { duration: (c.lastSec - c.firstSec) * 1e9 + (c.lastNsec - c.firstNsec), reason: c.endReason },
+    ...(at === undefined ? {} : { '@timestamp': at }),
+    event: { duration: eventDuration(c), reason: c.endReason },
     source: { ip: formatIp(c.clientAddr, 0, c.ipVersion), port: c.clientPort, packets: c.ep0.packets, bytes: c.ep0.payloadBytes },
     destination: { ip: formatIp(c.serverAddr, 0, c.ipVersion), port: c.serverPort, packets: c.ep1.packets, bytes: c.ep1.payloadBytes },
     network: { type: c.ipVersion === 4 ? 'ipv4' : 'ipv6', transport: 'tcp' },
@@ -61,8 +64,21 @@ export function connectionEvent(c: Connection): ConnectionEvent {
   return event;
 }
 
-/** ISO 8601 with nanoseconds, UTC: 2024-01-02T03:04:05.123456789Z. */
-export function isoTimestamp(sec: number, nsec: number): string {
+/**
+ * Nanoseconds from the first packet to the last, never negative: packets stamped out of
+ * order (CPUs a microsecond apart, capture files joined) can leave the last one earlier.
+ */
+export function eventDuration(c: Connection): number {
+  const ns = (c.lastSec - c.firstSec) * 1e9 + (c.lastNsec - c.firstNsec);
+  return ns > 0 ? ns : 0;
+}
+
+/**
+ * ISO 8601 (RFC 3339) with nanoseconds, UTC: 2024-01-02T03:04:05.123456789Z; undefined for
+ * a time no capture holds (validCaptureTime), rather than text that is not a timestamp.
+ */
+export function isoTimestamp(sec: number, nsec: number): string | undefined {
+  if (!validCaptureTime(sec, nsec)) return undefined;
   return `${isoSecond(sec)}.${String(nsec).padStart(9, '0')}Z`;
 }
 

@@ -42,6 +42,9 @@ export interface ConnTrackerOptions {
   reuseConnections?: boolean;
 }
 
+/** The least forward jump of capture time one packet alone is not believed for (see `trustTime`): a day. */
+const SUSPECT_JUMP_NS = 86_400e9;
+
 /** Connections an out-of-order packet walks back past at most in its LRU list. */
 const MAX_LRU_WALK = 64;
 
@@ -69,6 +72,8 @@ export interface ConnTrackerStats {
   evicted: number;
   idleExpired: number;
   portReuses: number;
+  /** Packets far ahead of the clock not (yet) confirmed by the next one, so ending no idle connection. */
+  timeJumpsHeld: number;
 }
 
 /**
@@ -79,7 +84,7 @@ export interface ConnTrackerStats {
  * Ended connections go to `onEnd` exactly once.
  */
 export class ConnTracker {
-  readonly stats: ConnTrackerStats = { packets: 0, connectionsCreated: 0, connectionsEnded: 0, active: 0, evicted: 0, idleExpired: 0, portReuses: 0 };
+  readonly stats: ConnTrackerStats = { packets: 0, connectionsCreated: 0, connectionsEnded: 0, active: 0, evicted: 0, idleExpired: 0, portReuses: 0, timeJumpsHeld: 0 };
   /**
    * Hash chains in a power-of-two array (an array index per packet, not a Map lookup),
    * grown to keep about one connection per slot.
@@ -103,6 +108,13 @@ export class ConnTracker {
   private readonly onHandshake: ((c: Connection) => void) | undefined;
   private readonly pool: Connection[] | null;
   private readonly onTlsDone: ((c: Connection) => void) | undefined;
+  /** The latest time trusted so far (capture time; -1: none yet). See `trustTime`. */
+  private clockSec = -1;
+  private clockNsec = 0;
+  /** A packet's time far ahead of the clock, waiting for the next packet to confirm it (-1: none). */
+  private jumpSec = -1;
+  private jumpNsec = 0;
+  private readonly jumpNs: number;
 
   constructor(private readonly onEnd: (c: Connection) => void, options: ConnTrackerOptions = {}) {
     this.maxConnections = options.maxConnections ?? 1_000_000;
@@ -114,12 +126,15 @@ export class ConnTracker {
     this.onHandshake = options.onHandshake;
     this.pool = options.reuseConnections ? [] : null;
     this.onTlsDone = options.onTlsDone;
+    this.jumpNs = Math.max(this.idleTimeoutNs, SUSPECT_JUMP_NS);
   }
 
   /** Account one decoded TCP segment. */
   packet(p: DecodedPacket): void {
     this.stats.packets++;
-    this.expire(p.tsSec, p.tsNsec);
+    // A jump not yet believed ends nothing; the packet itself keeps its time (if the next
+    // one confirms it, its connection must not look idle since the old time).
+    if (this.trustTime(p.tsSec, p.tsNsec)) this.expire(p.tsSec, p.tsNsec);
     const hash = tupleHash(p);
     let conn = this.lookup(hash, p);
     let side: Side = this.lookupSide;
@@ -155,7 +170,45 @@ export class ConnTracker {
    * connections idle past their timeout at `sec/nsec` end now, not at the next packet.
    */
   advanceTo(sec: number, nsec: number): void {
+    // The caller's clock (the host's), not the wire's: trusted as it is.
+    if (this.clockSec < 0 || nsBetween(this.clockSec, this.clockNsec, sec, nsec) > 0) this.setClock(sec, nsec);
     this.expire(sec, nsec);
+  }
+
+  /**
+   * Whether a packet's time may move the clock (and so end idle connections). One packet
+   * alone far ahead of every time seen (more than the idle timeout, and at least a day:
+   * SUSPECT_JUMP_NS) is not believed: a damaged or mis-stamped frame must not end every
+   * open connection as idle. The very next packet confirms the jump if it is within that
+   * same span of the held time (a capture paused for days, files joined); otherwise the
+   * held time is forgotten. Times behind the clock are taken as they are (out-of-order
+   * stamps, joined files) and never move it back.
+   */
+  private trustTime(sec: number, nsec: number): boolean {
+    if (this.clockSec < 0) {
+      this.setClock(sec, nsec);
+      return true;
+    }
+    const ahead = nsBetween(this.clockSec, this.clockNsec, sec, nsec);
+    if (ahead <= this.jumpNs) {
+      if (ahead > 0) this.setClock(sec, nsec);
+      this.jumpSec = -1;
+      return true;
+    }
+    if (this.jumpSec >= 0 && Math.abs(nsBetween(this.jumpSec, this.jumpNsec, sec, nsec)) <= this.jumpNs) {
+      this.setClock(sec, nsec);
+      this.jumpSec = -1;
+      return true;
+    }
+    this.jumpSec = sec;
+    this.jumpNsec = nsec;
+    this.stats.timeJumpsHeld++;
+    return false;
+  }
+
+  private setClock(sec: number, nsec: number): void {
+    this.clockSec = sec;
+    this.clockNsec = nsec;
   }
 
   /** End every tracked connection (end of capture), oldest first. */

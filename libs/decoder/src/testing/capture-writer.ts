@@ -9,6 +9,8 @@ export interface Frame {
   interfaceId?: number;
   /** Length on the wire when the capture kept less (snaplen); default: data.length. */
   origLen?: number;
+  /** pcapng only: the 64-bit timestamp field as written (hostile files), instead of tsSec/tsNsec. */
+  rawTs?: bigint;
 }
 
 function writer(littleEndian: boolean) {
@@ -43,7 +45,8 @@ export function writePcap(frames: Frame[], opts: { littleEndian?: boolean; nanos
   return w.done();
 }
 
-export interface PcapngInterface { linkType: number; tsresol?: number; snaplen?: number }
+/** `tsoffset`: the if_tsoffset option (seconds, signed 64-bit), written when given. */
+export interface PcapngInterface { linkType: number; tsresol?: number; snaplen?: number; tsoffset?: bigint }
 
 /** pcapng with one section; `extraBlocks` adds unknown blocks to prove they are skipped. */
 export function writePcapng(frames: Frame[], ifaces: PcapngInterface[], opts: { littleEndian?: boolean; simple?: boolean; unknownBlocks?: boolean } = {}): Uint8Array {
@@ -53,9 +56,17 @@ export function writePcapng(frames: Frame[], ifaces: PcapngInterface[], opts: { 
   w.u32(0x0a0d0d0a); w.u32(28); w.u32(0x1a2b3c4d); w.u16(1); w.u16(0); w.u32(0xffffffff); w.u32(0xffffffff); w.u32(28);
   for (const i of ifaces) {
     const hasRes = i.tsresol !== undefined;
-    const len = 20 + (hasRes ? 8 + 4 : 0);
+    const hasOffset = i.tsoffset !== undefined;
+    const hasOptions = hasRes || hasOffset;
+    const len = 20 + (hasRes ? 8 : 0) + (hasOffset ? 12 : 0) + (hasOptions ? 4 : 0);
     w.u32(1); w.u32(len); w.u16(i.linkType); w.u16(0); w.u32(i.snaplen ?? 0);
-    if (hasRes) { w.u16(9); w.u16(1); w.bytes(new Uint8Array([i.tsresol!, 0, 0, 0])); w.u16(0); w.u16(0); }
+    if (hasRes) { w.u16(9); w.u16(1); w.bytes(new Uint8Array([i.tsresol!, 0, 0, 0])); }
+    if (hasOffset) {
+      const v = BigInt.asUintN(64, i.tsoffset!);
+      w.u16(14); w.u16(8);
+      if (le) { w.u32(Number(v & 0xffffffffn)); w.u32(Number(v >> 32n)); } else { w.u32(Number(v >> 32n)); w.u32(Number(v & 0xffffffffn)); }
+    }
+    if (hasOptions) { w.u16(0); w.u16(0); }
     w.u32(len);
   }
   if (opts.unknownBlocks) { w.u32(0x00000bad); w.u32(16); w.u32(0xdeadbeef); w.u32(16); }
@@ -69,7 +80,7 @@ export function writePcapng(frames: Frame[], ifaces: PcapngInterface[], opts: { 
     const iface = ifaces[f.interfaceId ?? 0];
     const res = iface?.tsresol ?? 6;
     const units = res & 0x80 ? 2 ** (res & 0x7f) : 10 ** res;
-    const ts = BigInt(f.tsSec) * BigInt(units) + (BigInt(f.tsNsec) * BigInt(units)) / 1_000_000_000n;
+    const ts = f.rawTs ?? BigInt(f.tsSec) * BigInt(units) + (BigInt(f.tsNsec) * BigInt(units)) / 1_000_000_000n;
     const len = 32 + f.data.length + pad;
     w.u32(6); w.u32(len); w.u32(f.interfaceId ?? 0); w.u32(Number(ts >> 32n)); w.u32(Number(ts & 0xffffffffn));
     w.u32(f.data.length); w.u32(f.data.length); w.bytes(f.data); w.pad(pad); w.u32(len);
