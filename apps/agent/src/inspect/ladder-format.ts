@@ -1,4 +1,5 @@
 import { CLIENT, connectionEvent, flagNames, nsBetween, type Connection, type LadderStep } from '@shakewatch/decoder';
+import { screenText } from './screen-text';
 import { tlsMessageNotes, tlsSummary } from './tls-lines';
 
 const CLOSE_TEXT: Record<Connection['closeKind'], string> = {
@@ -19,8 +20,16 @@ const ROLE_TEXT: Record<Connection['roleSource'], string> = {
 
 const seconds = (ns: number): string => (ns / 1e9).toFixed(6);
 
-/** The readable ladder of one connection, as the Wireshark walkthroughs draw it by hand. */
+/**
+ * The readable ladder of one connection, as the Wireshark walkthroughs draw it by hand.
+ * Every line is escaped for the terminal (screenText): names from the wire (SNI, ALPN,
+ * certificates) are in them, and our own text is printable, so it passes unchanged.
+ */
 export function formatLadder(c: Connection): string[] {
+  return ladderLines(c).map(screenText);
+}
+
+function ladderLines(c: Connection): string[] {
   const e = connectionEvent(c);
   const client = `${bracket(e.source.ip)}:${e.source.port}`;
   const server = `${bracket(e.destination.ip)}:${e.destination.port}`;
