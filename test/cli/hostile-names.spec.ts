@@ -41,6 +41,47 @@ frames[3].data.set(hello, 14 + 40); // the payload, after Ethernet, IPv4 and TCP
 const path = join(mkdtempSync(join(tmpdir(), 'shakewatch-hostile-names-')), 'hostile-sni.pcap');
 writeFileSync(path, writePcap(frames));
 
+/**
+ * A self-signed certificate whose CN is "evil", U+202E, "gpj.exe", ESC "[31m", made with
+ * `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -utf8 -outform DER
+ * -subj "/CN=evil$(printf '\xe2\x80\xae')gpj.exe$(printf '\x1b')[31m"` (OpenSSL 3.0).
+ */
+const HOSTILE_CERT = Buffer.from(`
+  3082019130820137a0030201020214692b69c0b308e8a50d29a25e6666799dc988c946300a06082a8648ce3d04030230
+  1e311c301a06035504030c136576696ce280ae67706a2e6578651b5b33316d301e170d3236313230343138333335365a
+  170d3236313230353138333335365a301e311c301a06035504030c136576696ce280ae67706a2e6578651b5b33316d30
+  59301306072a8648ce3d020106082a8648ce3d03010703420004b13799bcab3cbba2f928dc2f7913947f714a39866136
+  fc8b733d0b3c4daf5cdd724fc62530e87c16c7ee315b2379158d842f91d54930d58340f243fd1bc36a23a3533051301d
+  0603551d0e041604144b36dbf113904818c1bcb67f66a98c461f51187d301f0603551d230418301680144b36dbf11390
+  4818c1bcb67f66a98c461f51187d300f0603551d130101ff040530030101ff300a06082a8648ce3d0403020348003045
+  02210084d46459d9da199fd2ef48e544336583eed837e9c9b86868bab1c0960312634b022048c9b1c10191e75b8a6237
+  4df301b80d45a08ad4ff8526e93c92c85a617493bc
+`.replace(/\s+/g, ''), 'hex');
+
+/** A TLS 1.2 server flight: ServerHello (no extensions) and a Certificate message with `der`. */
+function serverFlight(der: Uint8Array): Uint8Array {
+  const u24 = (n: number): number[] => [n >> 16, (n >> 8) & 0xff, n & 0xff];
+  const sh = [0x03, 0x03, ...new Array<number>(32).fill(9), 0, 0xc0, 0x2f, 0];
+  const certs = [...u24(der.length), ...der];
+  const cert = [...u24(certs.length), ...certs];
+  const hs = [2, ...u24(sh.length), ...sh, 11, ...u24(cert.length), ...cert];
+  return Uint8Array.from([0x16, 0x03, 0x03, ...u16(hs.length), ...hs]);
+}
+
+const okHello = clientHelloRecord('ok.example', 'h2');
+const flight = serverFlight(HOSTILE_CERT);
+const certFrames = conversation(V4, [
+  { from: 'c', flags: F.SYN, seq: 100, t: 0 },
+  { from: 's', flags: F.SYN | F.ACK, seq: 500, ack: 101, t: 0.001 },
+  { from: 'c', flags: F.ACK, seq: 101, ack: 501, t: 0.002 },
+  { from: 'c', flags: F.PSH | F.ACK, seq: 101, ack: 501, payload: okHello.length, t: 0.003 },
+  { from: 's', flags: F.PSH | F.ACK, seq: 501, ack: 101 + okHello.length, payload: flight.length, t: 0.004 },
+]);
+certFrames[3].data.set(okHello, 54);
+certFrames[4].data.set(flight, 54);
+const certPath = join(mkdtempSync(join(tmpdir(), 'shakewatch-hostile-cert-')), 'hostile-cert.pcap');
+writeFileSync(certPath, writePcap(certFrames));
+
 describe('inspect: names from the wire cannot drive the terminal', () => {
   it('the text ladder shows the SNI escaped, with no raw control character', () => {
     const r = agent(['inspect', path]);
@@ -60,5 +101,16 @@ describe('inspect: names from the wire cannot drive the terminal', () => {
     const [e] = ndjson(r.stdout);
     expect(e.tls.client.server_name).toBe(SNI);
     expect(e.tls.client.alpn).toEqual([ALPN]);
+  });
+
+  it('a certificate name with a right-to-left override and an escape is shown escaped', () => {
+    const r = agent(['inspect', certPath]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const cert = r.stdout.split('\n').find((l) => l.startsWith('  tls: server certificate'));
+    // OpenSSL already writes the ESC as \1B in a name; the override reached the terminal raw.
+    expect(cert).toContain('CN=evil\\u202egpj.exe\\1B[31m issued by');
+    expect(r.stdout).not.toMatch(/\p{Cf}/u);
+    const [e] = ndjson(agent(['inspect', certPath, '-f', 'ndjson']).stdout);
+    expect(e.tls.server.x509.subject).toBe('CN=evil\u202egpj.exe\\1B[31m');
   });
 });
