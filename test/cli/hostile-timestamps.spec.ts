@@ -59,3 +59,25 @@ describe.each(CAPTURES)('%s', (_name, path, bad) => {
     expect(samples.find((s) => s.name === 'shakewatch_agent_skipped_packets_total' && s.labels.reason === 'bad_timestamp')?.value).toBe(bad);
   });
 });
+
+describe('one packet stamped in 2106 in the middle of a capture', () => {
+  // Before: every open connection ended as idle at it (duration -2.5e18 ns) and their later
+  // packets opened new ones. Now the jump is held until a second packet confirms it.
+  const ack = (t: number): Segment => ({ from: 'c', flags: F.ACK, seq: 101, ack: 501, t });
+  const path = file('2106.pcap', writePcap([
+    ...on(41000, handshake(0)), ...on(42000, handshake(1)),
+    { ...on(45000, handshake(2))[0], tsSec: 2 ** 32 - 1 },
+    ...on(41000, [ack(3)]), ...on(42000, [ack(4)]),
+  ]));
+
+  it('ends no connection as idle; inspect and run --read count the same connections', () => {
+    const r = agent(['inspect', path, '-f', 'ndjson']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const events = ndjson(r.stdout);
+    expect(events.map((e) => [e.source.port, e.event.reason])).toEqual([[41000, 'capture-end'], [42000, 'capture-end'], [45000, 'capture-end']]);
+    for (const e of events) expect(e.event.duration).toBeGreaterThanOrEqual(0);
+    const run = agent(['run', '--read', path, '--print-metrics', '--agent-id', 't', '--log-level', 'silent']);
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    expect(sumOf(parseSamples(run.stdout), 'shakewatch_tcp_connections_total')).toBe(3);
+  });
+});
