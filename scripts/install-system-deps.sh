@@ -9,8 +9,9 @@
 #   prometheus, prometheus-alertmanager  the real Prometheus (and promtool) and Alertmanager
 #                the end-to-end suites and the demo start
 #   curl openssl  real TLS clients and certificates for the traffic tests and the demo make
+#   haproxy      checks deploy/multi-hub/haproxy.cfg (haproxy -c) in test/deploy
 set -euo pipefail
-want=(libpcap-dev g++ make python3 tcpdump tshark iproute2 time prometheus prometheus-alertmanager curl openssl)
+want=(libpcap-dev g++ make python3 tcpdump tshark iproute2 time prometheus prometheus-alertmanager curl openssl haproxy)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
