@@ -1,30 +1,16 @@
-import { rawFrame } from '../capture/raw-packet';
 import { connectionEvent } from '../event/connection-event';
-import { PacketDecoder } from '../packet-decoder';
 import { conversation, F, V4, type Segment } from '../testing/packet-builder';
+import { trackFrames, type Frame } from '../testing/track-frames';
+import { rawFrame } from '../capture/raw-packet';
+import { PacketDecoder } from '../packet-decoder';
 import { ConnTracker, type ConnTrackerOptions } from './conn-tracker';
 
 // Issue 13: one packet stamped in 2106 in the middle of a capture ended every open
 // connection as idle (with a duration of -2.5e18 ns), and their later packets started
 // new connections. A jump far ahead is believed only once the next packet confirms it.
 
-type Frame = { data: Uint8Array; tsSec: number; tsNsec: number };
-
 /** Each ended connection as "client port ended at frame N (reason, duration ns)". */
-function ends(frames: Frame[], options: ConnTrackerOptions = {}): { out: string[]; tracker: ConnTracker } {
-  const out: string[] = [];
-  let frame = 0;
-  const tracker = new ConnTracker((c) => out.push(`${c.clientPort} at ${frame} (${c.endReason}, ${connectionEvent(c).event.duration})`), options);
-  const decoder = new PacketDecoder();
-  for (const f of frames) {
-    frame++;
-    const p = decoder.decode(rawFrame(f.data, { frame, tsSec: f.tsSec, tsNsec: f.tsNsec }));
-    if (p) tracker.packet(p);
-  }
-  frame = Infinity;
-  tracker.flush();
-  return { out, tracker };
-}
+const ends = (frames: Frame[], options: ConnTrackerOptions = {}) => trackFrames(frames, (c) => `${c.endReason}, ${connectionEvent(c).event.duration}`, options);
 
 const START = 1_700_000_000;
 const on = (clientPort: number, segments: Segment[]): Frame[] => conversation({ ...V4, clientPort }, segments, START);

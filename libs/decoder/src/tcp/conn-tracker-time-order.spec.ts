@@ -1,26 +1,11 @@
-import { rawFrame } from '../capture/raw-packet';
 import { PacketDecoder } from '../packet-decoder';
 import { conversation, F, V4, type Segment } from '../testing/packet-builder';
 import { ConnTracker } from './conn-tracker';
+import { trackFrames, type Frame } from '../testing/track-frames';
 import { fixture, readCapture } from '../testing/fixtures';
 
-type Frame = { data: Uint8Array; tsSec: number; tsNsec: number };
-
 /** Each ended connection as "client port ended at frame N (reason)". */
-function ends(frames: Frame[]): string[] {
-  const out: string[] = [];
-  let frame = 0;
-  const tracker = new ConnTracker((c) => out.push(`${c.clientPort} at ${frame} (${c.endReason})`));
-  const decoder = new PacketDecoder();
-  for (const f of frames) {
-    frame++;
-    const p = decoder.decode(rawFrame(f.data, { frame, tsSec: f.tsSec, tsNsec: f.tsNsec }));
-    if (p) tracker.packet(p);
-  }
-  frame = Infinity;
-  tracker.flush();
-  return out;
-}
+const ends = (frames: Frame[]): string[] => trackFrames(frames, (c) => `${c.endReason}`).out;
 
 const close = (t: number): Segment[] => [
   { from: 'c', flags: F.SYN, seq: 100, t },
