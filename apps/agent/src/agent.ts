@@ -7,6 +7,7 @@ import { PortLabeler } from './aggregate/port-labeler';
 import { hostAddresses, LocalAddresses } from './capture/local-addresses';
 import type { PacketSource } from './capture/packet-source';
 import type { LoadedRunConfig } from './cli/run-config';
+import { describeWriteError } from './cli/stdout-writer';
 import { DecodingPipeline } from './pipeline/decoding-pipeline';
 import { buildHello } from './publish/hello';
 import { HubPublisher } from './publish/hub-publisher';
@@ -42,7 +43,7 @@ export class Agent {
       onTlsOutcome: (t) => this.totals.tls(t),
     });
     this.localAddresses = new LocalAddresses(config.localAddresses, source.live ? hostAddresses : null, (a) => this.direction.setAddresses(a), log);
-    this.stdout = config.printMetrics ? new StdoutPublisher(config.agentId) : null;
+    this.stdout = config.printMetrics ? new StdoutPublisher(config.agentId, (e) => this.stdoutFailed(e)) : null;
     this.hub = config.hubs.length > 0 && config.hubAuth
       ? new HubPublisher({
           urls: config.hubs,
@@ -66,22 +67,43 @@ export class Agent {
   }
 
   async run(): Promise<void> {
+    // Before the first packet: a replay delivers packets while its first chunk is read.
     this.localAddresses.start();
-    this.log.info({ source: this.source.description, bootId: this.bootId, localAddresses: this.localAddresses.addresses.length }, 'agent started');
-    this.hub?.start();
-    const timer = this.stdout ? setInterval(() => this.stdout?.publish(this.snapshot()), this.config.intervalSeconds * 1000) : null;
-    timer?.unref();
+    let timer = null as NodeJS.Timeout | null;
+    let opened = false as boolean;
+    // Publishing starts once the source is open: a source that fails to open (no such
+    // interface, an unreadable file) publishes nothing, not a snapshot of zeros.
+    const onOpen = () => {
+      opened = true;
+      this.log.info({ source: this.source.description, bootId: this.bootId, localAddresses: this.localAddresses.addresses.length }, 'agent started');
+      this.hub?.start();
+      timer = this.stdout ? setInterval(() => this.stdout?.publish(this.snapshot()), this.config.intervalSeconds * 1000) : null;
+      timer?.unref();
+    };
+    let failure: unknown = null;
     try {
-      await this.source.run((raw) => this.pipeline.packet(raw));
-    } finally {
-      if (timer) clearInterval(timer);
-      this.localAddresses.stop();
-      this.pipeline.flush();
-      this.stdout?.publish(this.snapshot());
-      await this.hub?.stop();
-      const st = this.pipeline.tracker.stats;
-      this.log.info({ packets: this.source.counters().received, connections: st.connectionsCreated, evicted: st.evicted }, this.stopping ? 'agent stopped, final snapshot flushed' : 'source ended, final snapshot flushed');
+      await this.source.run((raw) => this.pipeline.packet(raw), onOpen);
+      if (!opened) onOpen(); // a source that ended before it had anything (an empty FIFO)
+    } catch (e) {
+      failure = e;
     }
+    if (timer) clearInterval(timer);
+    this.localAddresses.stop();
+    if (!opened) {
+      this.log.error({ source: this.source.description }, `cannot start: ${messageOf(failure)}`);
+      throw failure;
+    }
+    this.pipeline.flush();
+    this.stdout?.publish(this.snapshot());
+    await this.hub?.stop();
+    const st = this.pipeline.tracker.stats;
+    const counts = { packets: this.source.counters().received, connections: st.connectionsCreated, evicted: st.evicted };
+    if (failure !== null) {
+      // Damage part-way through: the good packets before it are counted (as inspect shows them).
+      this.log.error(counts, `source failed, final snapshot flushed: ${messageOf(failure)}`);
+      throw failure;
+    }
+    this.log.info(counts, this.stopping ? 'agent stopped, final snapshot flushed' : 'source ended, final snapshot flushed');
   }
 
   /** SIGTERM/SIGINT: stop the source; run() then flushes and publishes the last snapshot. */
@@ -90,6 +112,15 @@ export class Agent {
     this.stopping = true;
     this.log.info({ signal }, 'stopping');
     this.source.stop();
+  }
+
+  /** stdout closed (`| head`): stop as on SIGTERM, quietly; any other write error: one error line and exit 1. */
+  private stdoutFailed(e: unknown): void {
+    const line = describeWriteError(e);
+    if (line === null) return this.stop('stdout closed');
+    this.log.error({ code: (e as NodeJS.ErrnoException)?.code }, line);
+    this.log.flush();
+    process.exit(1);
   }
 
   /** The totals now, with the capture's and the tracker's own counts brought up to date. */
@@ -105,3 +136,5 @@ export class Agent {
     return this.totals.families();
   }
 }
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));

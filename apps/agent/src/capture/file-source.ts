@@ -5,6 +5,9 @@ import { CaptureDamage, internalFault, type CaptureFailure } from '../pipeline/c
 import type { CaptureCounters, PacketSource } from './packet-source';
 import { readChunks } from './read-chunks';
 
+/** The longest single sleep of a recorded-speed replay (a longer gap is slept in pieces). */
+const MAX_SLEEP_MS = 3600 * 1000;
+
 export type ReplaySpeed = 'max' | 'recorded';
 
 export interface FileSourceOptions {
@@ -44,7 +47,7 @@ export class FileSource implements PacketSource {
     return this.received;
   }
 
-  async run(onPacket: (p: RawPacket) => void): Promise<void> {
+  async run(onPacket: (p: RawPacket) => void, onOpen?: () => void): Promise<void> {
     let first: { sec: number; nsec: number; wall: bigint } | null = null;
     const queue: RawPacket[] = [];
     const deliver = (p: RawPacket) => {
@@ -54,8 +57,9 @@ export class FileSource implements PacketSource {
     const reader = new CaptureReader(this.speed === 'max' ? deliver : (p) => queue.push({ ...p, data: frameBytes(p).slice(), offset: 0 }));
     this.reader = reader;
     let failure: CaptureFailure | null = null;
+    let opened = false;
     try {
-      for await (const chunk of readChunks(this.path)) {
+      for await (const chunk of readChunks(this.path, this.abort.signal)) {
         if (this.stopped) return;
         let good = true;
         try {
@@ -63,10 +67,15 @@ export class FileSource implements PacketSource {
         } catch (e) {
           failure = internalFault(e, reader.bytesRead);
         }
+        // Open once the file reads as a capture: a missing, unreadable or foreign file never started.
+        if (!opened && ((good && !failure) || this.received > 0 || queue.length > 0)) {
+          opened = true;
+          onOpen?.();
+        }
         for (const p of queue.splice(0)) {
           first ??= { sec: p.tsSec, nsec: p.tsNsec, wall: process.hrtime.bigint() };
           const due = nsBetween(first.sec, first.nsec, p.tsSec, p.tsNsec) - Number(process.hrtime.bigint() - first.wall);
-          if (due > 1e6) await sleep(due / 1e6, undefined, { signal: this.abort.signal }).catch(() => undefined);
+          if (due > 1e6) await this.wait(due / 1e6);
           if (this.stopped) return;
           try {
             deliver(p);
@@ -79,10 +88,24 @@ export class FileSource implements PacketSource {
         await this.options.afterChunk?.();
       }
     } catch (e) {
+      if (this.stopped) return; // the read of a FIFO or device was aborted by stop()
       throw describeFileError(this.path, e);
     }
+    if (this.stopped) return;
     failure ??= reader.end();
     if (failure) throw new CaptureDamage(this.path, failure, this.received);
+  }
+
+  /**
+   * Sleep until a packet is due, ended at once by stop(). Timers take at most 2^31-1 ms
+   * (~24.8 days; Node turns a longer one into 1 ms with a TimeoutOverflowWarning), so a
+   * longer gap is slept in pieces of at most an hour.
+   */
+  private async wait(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    for (let left = ms; left > 0 && !this.stopped; left = until - Date.now()) {
+      await sleep(Math.min(left, MAX_SLEEP_MS), undefined, { signal: this.abort.signal }).catch(() => undefined);
+    }
   }
 
   stop(): void {

@@ -43,7 +43,7 @@ export class LiveSource implements PacketSource {
     this.description = `live capture on ${options.interfaces.join(', ')} (filter "${options.filter}")`;
   }
 
-  run(onPacket: (p: RawPacket) => void): Promise<void> {
+  run(onPacket: (p: RawPacket) => void, onOpen?: () => void): Promise<void> {
     const raw = newRawPacket();
     let frame = 0;
     const done = new Promise<void>((resolve) => (this.finish = resolve));
@@ -74,6 +74,7 @@ export class LiveSource implements PacketSource {
         }
       });
     }
+    onOpen?.();
     return done;
   }
 

@@ -11,8 +11,13 @@ export interface PacketSource {
   readonly description: string;
   /** Live capture: packet times are the host's clock now (so idle connections can be ended by the clock). */
   readonly live: boolean;
-  /** Deliver packets until the source ends (file) or stop() is called. Rejects with a CliError (e.g. CaptureDamage) after the good packets. */
-  run(onPacket: (p: RawPacket) => void): Promise<void>;
+  /**
+   * Deliver packets until the source ends (file) or stop() is called. Rejects with a CliError
+   * (e.g. CaptureDamage) after the good packets. onOpen is called once the source is open
+   * (interfaces opened, the file's first bytes read): a source that fails before it never
+   * started, and the agent publishes nothing for it.
+   */
+  run(onPacket: (p: RawPacket) => void, onOpen?: () => void): Promise<void>;
   stop(): void;
   counters(): CaptureCounters;
 }

@@ -1,6 +1,6 @@
-/** An error meant for a person: printed as one line on stderr, never with a stack. */
+/** An error meant for a person: printed as one line on stderr, never with a stack (unless `logged`: `run` already said it in its JSON log). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(message: string, readonly exitCode = 1, readonly logged = false) {
     super(message);
   }
 }

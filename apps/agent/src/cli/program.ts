@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError } from './cli-error';
 import { inspectCommand, type InspectFormat } from './inspect-command';
+import { parseDecimal } from './setting-values';
 
 const program = new Command();
 program
@@ -22,13 +23,9 @@ program
     await inspectCommand(file, { format: opts.format, progress: opts.progress, maxConnections: opts.maxConnections });
   });
 
-const number = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
-  return n;
-};
+// run's numbers are read with its other settings (run-config.ts), every problem listed at once.
 function positiveInteger(name: string, v: string, max: number): number {
-  const n = Number(v);
+  const n = parseDecimal(v) ?? Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
   return n;
 }
@@ -43,22 +40,22 @@ program
   .option('--filter <bpf>', 'BPF filter for live capture')
   .option('--agent-id <id>', 'the agent label on every series (default: host name)')
   .option('--config <file>', 'YAML file with settings (flags override it, environment SHAKEWATCH_AGENT_* too)')
-  .option('--snaplen <bytes>', 'bytes kept per packet (live)', number('--snaplen'))
-  .option('--buffer-mib <MiB>', 'kernel capture buffer (live)', number('--buffer-mib'))
+  .option('--snaplen <bytes>', 'bytes kept per packet (live)')
+  .option('--buffer-mib <MiB>', 'kernel capture buffer (live)')
   .option('--promiscuous', 'open interfaces in promiscuous mode (off by default)')
-  .option('--max-connections <n>', 'connections tracked at once; the least recently seen are evicted past it', number('--max-connections'))
-  .option('--idle-timeout-seconds <s>', 'end connections idle this long', number('--idle-timeout-seconds'))
+  .option('--max-connections <n>', 'connections tracked at once; the least recently seen are evicted past it')
+  .option('--idle-timeout-seconds <s>', 'end connections idle this long')
   .option('--print-metrics', 'print metric snapshots to stdout (Prometheus text format)')
-  .option('--interval-seconds <s>', 'seconds between snapshots (default 10)', number('--interval-seconds'))
+  .option('--interval-seconds <s>', 'seconds between snapshots (default 10)')
   .option('--hub <url>', 'publish snapshots to this hub, ws(s)://HOST:PORT/ingest (repeatable: the next one is tried when one fails)', collect)
   .option('--token-file <file>', "file holding this agent's token for the hub (sent as Authorization: Bearer)")
   .option('--hub-ca-file <file>', 'extra CA certificate (PEM) to trust for wss:// hubs')
   .option('--hub-cert-file <file>', 'client certificate (PEM) for wss:// hubs that ask for one')
   .option('--hub-key-file <file>', 'key (PEM) of --hub-cert-file')
-  .option('--hub-retry-max-seconds <s>', 'longest wait between attempts to reach a hub (default 30)', number('--hub-retry-max-seconds'))
+  .option('--hub-retry-max-seconds <s>', 'longest wait between attempts to reach a hub (default 30)')
   .option('--local-address <ip>', "this host's address (repeatable): decides direction (inbound/outbound) of replayed files; live capture adds the interfaces' own", collect)
   .option('--ports <list>', 'server ports with their own port label (comma-separated); the rest are "other"', collect)
-  .option('--max-ports <n>', 'without --ports: how many server ports get their own label, first come once a handshake to them completed (default 16)', number('--max-ports'))
+  .option('--max-ports <n>', 'without --ports: how many server ports get their own label, first come once a handshake to them completed (default 16)')
   .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .action(async (opts: Record<string, unknown>) => {
     // commander camel-cases --buffer-mib as bufferMib; the setting is bufferMiB.
@@ -81,6 +78,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode; // commander already printed one line
     if (e instanceof CliError) {
+      if (e.logged) return e.exitCode;
       process.stderr.write(`shakewatch: ${e.message}\n`);
       return e.exitCode;
     }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { AGENT_ID, AGENT_ID_RULE, DEFAULT_PORT_LABELS, DEFAULT_SNAPSHOT_INTERVAL_SECONDS, MAX_PORT_LABELS, MAX_SNAPSHOT_INTERVAL_SECONDS, MIN_SNAPSHOT_INTERVAL_SECONDS } from '@shakewatch/protocol';
@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { parseIp } from '../aggregate/direction';
 import { readPemFile, readTokenFile, type FileReading } from '../publish/token-file';
 import { CliError } from './cli-error';
+import { settingValue, type SettingKind } from './setting-values';
 
 /** What `run` does, after defaults, the YAML file, the environment and the flags are merged. */
-const port = z.coerce.number().int().min(1).max(65535);
+const port = z.number().int().min(1).max(65535);
 
 export const RunConfigSchema = z
   .object({
@@ -46,60 +47,127 @@ export const RunConfigSchema = z
 
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 
-/** SHAKEWATCH_AGENT_* variables and the keys they set. */
-const ENV: Record<string, [keyof RunConfig, 'string' | 'list' | 'number' | 'boolean']> = {
-  SHAKEWATCH_AGENT_INTERFACES: ['interfaces', 'list'],
-  SHAKEWATCH_AGENT_READ: ['read', 'string'],
-  SHAKEWATCH_AGENT_REPLAY_SPEED: ['replaySpeed', 'string'],
-  SHAKEWATCH_AGENT_FILTER: ['filter', 'string'],
-  SHAKEWATCH_AGENT_ID: ['agentId', 'string'],
-  SHAKEWATCH_AGENT_SNAPLEN: ['snaplen', 'number'],
-  SHAKEWATCH_AGENT_BUFFER_MIB: ['bufferMiB', 'number'],
-  SHAKEWATCH_AGENT_PROMISCUOUS: ['promiscuous', 'boolean'],
-  SHAKEWATCH_AGENT_MAX_CONNECTIONS: ['maxConnections', 'number'],
-  SHAKEWATCH_AGENT_IDLE_TIMEOUT_SECONDS: ['idleTimeoutSeconds', 'number'],
-  SHAKEWATCH_AGENT_INTERVAL_SECONDS: ['intervalSeconds', 'number'],
-  SHAKEWATCH_AGENT_LOG_LEVEL: ['logLevel', 'string'],
-  SHAKEWATCH_AGENT_PRINT_METRICS: ['printMetrics', 'boolean'],
-  SHAKEWATCH_AGENT_LOCAL_ADDRESSES: ['localAddresses', 'list'],
-  SHAKEWATCH_AGENT_PORTS: ['ports', 'list'],
-  SHAKEWATCH_AGENT_MAX_PORTS: ['maxPorts', 'number'],
-  SHAKEWATCH_AGENT_HUBS: ['hubs', 'list'],
-  SHAKEWATCH_AGENT_TOKEN_FILE: ['tokenFile', 'string'],
-  SHAKEWATCH_AGENT_HUB_CA_FILE: ['hubCaFile', 'string'],
-  SHAKEWATCH_AGENT_HUB_CERT_FILE: ['hubCertFile', 'string'],
-  SHAKEWATCH_AGENT_HUB_KEY_FILE: ['hubKeyFile', 'string'],
-  SHAKEWATCH_AGENT_HUB_RETRY_MAX_SECONDS: ['hubRetryMaxSeconds', 'number'],
+/** How each setting's text is read (setting-values.ts: one rule for flags, environment and YAML). */
+const KINDS: Record<keyof RunConfig, SettingKind> = {
+  interfaces: 'list',
+  read: 'string',
+  replaySpeed: 'string',
+  filter: 'string',
+  agentId: 'string',
+  snaplen: 'number',
+  bufferMiB: 'number',
+  promiscuous: 'boolean',
+  maxConnections: 'number',
+  idleTimeoutSeconds: 'number',
+  printMetrics: 'boolean',
+  intervalSeconds: 'number',
+  logLevel: 'string',
+  localAddresses: 'list',
+  ports: 'numberList',
+  maxPorts: 'number',
+  hubs: 'list',
+  tokenFile: 'string',
+  hubCaFile: 'string',
+  hubCertFile: 'string',
+  hubKeyFile: 'string',
+  hubRetryMaxSeconds: 'number',
 };
 
-function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+/** SHAKEWATCH_AGENT_* variables and the keys they set. */
+const ENV: Record<string, keyof RunConfig> = {
+  SHAKEWATCH_AGENT_INTERFACES: 'interfaces',
+  SHAKEWATCH_AGENT_READ: 'read',
+  SHAKEWATCH_AGENT_REPLAY_SPEED: 'replaySpeed',
+  SHAKEWATCH_AGENT_FILTER: 'filter',
+  SHAKEWATCH_AGENT_ID: 'agentId',
+  SHAKEWATCH_AGENT_SNAPLEN: 'snaplen',
+  SHAKEWATCH_AGENT_BUFFER_MIB: 'bufferMiB',
+  SHAKEWATCH_AGENT_PROMISCUOUS: 'promiscuous',
+  SHAKEWATCH_AGENT_MAX_CONNECTIONS: 'maxConnections',
+  SHAKEWATCH_AGENT_IDLE_TIMEOUT_SECONDS: 'idleTimeoutSeconds',
+  SHAKEWATCH_AGENT_INTERVAL_SECONDS: 'intervalSeconds',
+  SHAKEWATCH_AGENT_LOG_LEVEL: 'logLevel',
+  SHAKEWATCH_AGENT_PRINT_METRICS: 'printMetrics',
+  SHAKEWATCH_AGENT_LOCAL_ADDRESSES: 'localAddresses',
+  SHAKEWATCH_AGENT_PORTS: 'ports',
+  SHAKEWATCH_AGENT_MAX_PORTS: 'maxPorts',
+  SHAKEWATCH_AGENT_HUBS: 'hubs',
+  SHAKEWATCH_AGENT_TOKEN_FILE: 'tokenFile',
+  SHAKEWATCH_AGENT_HUB_CA_FILE: 'hubCaFile',
+  SHAKEWATCH_AGENT_HUB_CERT_FILE: 'hubCertFile',
+  SHAKEWATCH_AGENT_HUB_KEY_FILE: 'hubKeyFile',
+  SHAKEWATCH_AGENT_HUB_RETRY_MAX_SECONDS: 'hubRetryMaxSeconds',
+};
+
+/** Flags whose name is not the setting's in kebab case. */
+const FLAG_NAMES: Partial<Record<keyof RunConfig, string>> = { interfaces: '--interface', bufferMiB: '--buffer-mib', hubs: '--hub', localAddresses: '--local-address' };
+const flagName = (key: string): string => FLAG_NAMES[key as keyof RunConfig] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Each known setting's raw value read by its kind; unknown keys are passed on for the schema to refuse. */
+function readSettings(raw: Record<string, unknown>, where: (key: string) => string, problems: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, [key, type]] of Object.entries(ENV)) {
-    const v = env[name];
-    if (v === undefined || v === '') continue;
-    out[key] = type === 'list' ? v.split(',').map((s) => s.trim()).filter(Boolean)
-      : type === 'number' ? Number(v)
-      : type === 'boolean' ? /^(1|true|yes|on)$/i.test(v)
-      : v;
+  for (const [key, v] of Object.entries(raw)) {
+    const kind = KINDS[key as keyof RunConfig];
+    if (kind === undefined) out[key] = v;
+    else {
+      const value = settingValue(v, kind, where(key), problems);
+      if (value !== undefined) out[key] = value;
+    }
   }
   return out;
+}
+
+function fromEnv(env: NodeJS.ProcessEnv, problems: string[]): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  for (const [name, v] of Object.entries(env)) {
+    if (!name.startsWith('SHAKEWATCH_AGENT_')) continue;
+    const key = ENV[name];
+    if (key === undefined) problems.push(`${name}: not a setting (see the README for the SHAKEWATCH_AGENT_* variables)`);
+    else if (v !== undefined && v !== '') {
+      raw[key] = v;
+      names[key] = name;
+    }
+  }
+  return readSettings(raw, (key) => names[key], problems);
+}
+
+/** A config file holds a few settings: more than this is not one (`--config /dev/zero`). */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/** The file's text, at most MAX_CONFIG_FILE_BYTES; read without blocking on a FIFO nobody writes. */
+function readConfigText(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+    const buf = Buffer.alloc(MAX_CONFIG_FILE_BYTES + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_CONFIG_FILE_BYTES) throw new CliError(`config file ${path} is larger than ${MAX_CONFIG_FILE_BYTES / 1024 / 1024} MiB: not a settings file`, 2);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function fromYaml(path: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readConfigText(path);
   } catch (e) {
-    throw new CliError(`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    if (e instanceof CliError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read config file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`, 2);
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // Every scalar a string: numbers and booleans are read by the same rule as flags and variables.
+    doc = parseYaml(text, { schema: 'failsafe' });
   } catch (e) {
-    throw new CliError(`config file ${path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new CliError(`config file ${path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, 2);
   }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new CliError(`config file ${path} must hold a mapping of settings`);
+  if (doc === null || doc === undefined || doc === '') return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new CliError(`config file ${path} must hold a mapping of settings`, 2);
   return doc as Record<string, unknown>;
 }
 
@@ -117,9 +185,15 @@ export type LoadedRunConfig = RunConfig & { hubAuth: HubAuth | null };
 export function loadRunConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): LoadedRunConfig {
   const { config, ...rest } = flags;
   const definedFlags = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const merged: Record<string, unknown> = { ...(typeof config === 'string' ? fromYaml(config) : {}), ...fromEnv(env), ...definedFlags };
+  const problems: string[] = [];
+  const yamlFile = typeof config === 'string' ? config : undefined;
+  const merged: Record<string, unknown> = {
+    ...(yamlFile !== undefined ? readSettings(fromYaml(yamlFile), (key) => `${key} (in ${yamlFile})`, problems) : {}),
+    ...fromEnv(env, problems),
+    ...readSettings(definedFlags, flagName, problems),
+  };
   const result = RunConfigSchema.safeParse(merged);
-  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+  if (!result.success) problems.push(...result.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`));
   // The files are read whatever else is wrong, so one run lists every problem.
   const files: Partial<Record<keyof HubAuth, FileReading<string | Buffer>>> = {};
   const file = (key: string): string | undefined => (typeof merged[key] === 'string' && merged[key] !== '' ? (merged[key] as string) : undefined);

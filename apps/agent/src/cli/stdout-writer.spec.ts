@@ -147,9 +147,33 @@ describe('StdoutWriter', () => {
       w.line('x');
       await w.flush(true);
       expect(out.chunks).toHaveLength(0);
-      expect(() => out.emit('error', Object.assign(new Error('boom'), { code: 'EIO' }))).toThrow('boom');
     } finally {
       exit.mockRestore();
+    }
+  });
+
+  it('any other write error is one line on stderr and exit 1, emitted or thrown', async () => {
+    const exit = jest.spyOn(process, 'exit').mockImplementation(() => {
+      throw new Error('exit');
+    });
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const out = new FakeOut();
+      writer(out, 16);
+      expect(() => out.emit('error', Object.assign(new Error('write EIO'), { code: 'EIO' }))).toThrow('exit');
+      expect(exit).toHaveBeenCalledWith(1);
+      expect(err).toHaveBeenCalledWith('shakewatch: cannot write to stdout: write EIO\n');
+      const full = new FakeOut();
+      full.write = () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      };
+      const w = writer(full, 16);
+      w.line('x');
+      await expect(w.flush(true)).rejects.toThrow('exit');
+      expect(err).toHaveBeenLastCalledWith('shakewatch: cannot write to stdout: no space left on device\n');
+    } finally {
+      exit.mockRestore();
+      err.mockRestore();
     }
   });
 });

@@ -1,9 +1,29 @@
 import { JsonByteWriter } from '@shakewatch/decoder';
 
+/** A write error on stdout as one sentence for a person; null for a closed pipe (`| head`), which is a normal end. */
+export function describeWriteError(e: unknown): string | null {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'EPIPE': return null;
+    case 'ENOSPC': return 'cannot write to stdout: no space left on device';
+    case 'EDQUOT': return 'cannot write to stdout: disk quota exceeded';
+    case 'EFBIG': return 'cannot write to stdout: file too large';
+    default: return `cannot write to stdout: ${(e as Error)?.message ?? String(e)}`;
+  }
+}
+
+/** Ends the process on a write error: quietly with 0 for a closed pipe, else one line on stderr and 1 (never a stack). */
+export function exitOnWriteError(e: unknown): never {
+  const line = describeWriteError(e);
+  if (line !== null) process.stderr.write(`shakewatch: ${line}\n`);
+  process.exit(line === null ? 0 : 1);
+}
+
 /**
  * Buffered stdout: encodes many small lines into one buffer and writes it in large
  * pieces, waits for 'drain' so memory stays bounded, and treats a closed pipe (`| head`)
- * as a normal end, not a crash. Lines are encoded as they come: text lines by Buffer#write
+ * as a normal end, not a crash; any other write error (a full disk) is one line on stderr
+ * and exit 1. Lines are encoded as they come: text lines by Buffer#write
  * (native; joining them first made V8 flatten every line twice), events by the decoder's
  * byte writer, straight into the same buffer (lineWith), with no text in between.
  */
@@ -14,13 +34,7 @@ export class StdoutWriter {
 
   constructor(private readonly out: NodeJS.WriteStream = process.stdout, private readonly flushAt = 64 * 1024) {
     this.sink = new JsonByteWriter(flushAt * 2, (n) => Buffer.allocUnsafe(n));
-    out.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') {
-        this.closed = true;
-        process.exit(0);
-      }
-      throw e;
-    });
+    out.on('error', (e: NodeJS.ErrnoException) => this.failed(e));
   }
 
   line(s: string): void {
@@ -45,10 +59,21 @@ export class StdoutWriter {
     if (this.closed || sink.pos === 0 || (!force && sink.pos < this.flushAt)) return;
     const chunk = sink.buf.subarray(0, sink.pos);
     sink.pos = 0;
-    const below = this.out.write(chunk);
+    let below: boolean;
+    try {
+      // Files are written synchronously: their errors (ENOSPC) are thrown here, not emitted.
+      below = this.out.write(chunk);
+    } catch (e) {
+      this.failed(e);
+    }
     // Files and pipes take a write at once on Linux: the buffer is free again. A stream
     // that queued it (a slow terminal, another OS) keeps it: the next lines get a new one.
     if (this.out.writableLength > 0) sink.buf = sink.alloc(Math.max(this.flushAt * 2, sink.buf.length));
     if (!below) await new Promise<void>((resolve) => this.out.once('drain', resolve));
+  }
+
+  private failed(e: unknown): never {
+    this.closed = true;
+    return exitOnWriteError(e);
   }
 }
