@@ -4,39 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agent, AGENT, FIXTURES, ndjson } from '../support/agent-cli';
+import { totalsFromInspect, totalsFromSamples } from '../support/inspect-totals';
 import { parseSamples, samples, sumOf, type Sample } from '../support/prometheus-text';
-
-/** What inspect says of a file, folded the way the agent's metrics fold it, summed over direction and port. */
-function expectedFromInspect(file: string): Map<string, number> {
-  const m = new Map<string, number>();
-  const add = (k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
-  for (const e of ndjson(agent(['inspect', file, '-f', 'ndjson']).stdout)) {
-    add(`shakewatch_tcp_connections_total conn_state=${e.tcp.conn_state}`);
-    if (e.tcp.reset_sender) add(`shakewatch_tcp_resets_total sender=${e.tcp.reset_sender} phase=${e.tcp.reset_phase}`);
-    if (e.tcp.handshake?.rtt_seconds !== undefined) add('shakewatch_tcp_handshake_duration_seconds_count');
-    if (e.tls?.cipher) add(`shakewatch_tls_handshakes_total version=${e.tls.version ?? 'unknown'} cipher=${e.tls.cipher}`);
-    if (e.tls?.alert) add(`shakewatch_tls_alerts_total level=${e.tls.alert.level} description=${e.tls.alert.description}`);
-  }
-  return m;
-}
-
-/** The agent's samples summed the same way (every label but direction, port and agent kept). */
-function foldedSamples(list: Sample[]): Map<string, number> {
-  const keep: Record<string, string[]> = {
-    shakewatch_tcp_connections_total: ['conn_state'],
-    shakewatch_tcp_resets_total: ['sender', 'phase'],
-    shakewatch_tcp_handshake_duration_seconds_count: [],
-    shakewatch_tls_handshakes_total: ['version', 'cipher'],
-    shakewatch_tls_alerts_total: ['level', 'description'],
-  };
-  const m = new Map<string, number>();
-  for (const s of list) {
-    if (!(s.name in keep) || s.value === 0) continue;
-    const k = [s.name, ...keep[s.name].map((l) => `${l}=${s.labels[l]}`)].join(' ');
-    m.set(k, (m.get(k) ?? 0) + s.value);
-  }
-  return m;
-}
 
 const replay = (name: string, extra: string[] = []): Sample[] => {
   const r = agent(['run', '--read', join(FIXTURES, name), '--print-metrics', '--agent-id', 't', '--log-level', 'silent', ...extra]);
@@ -48,9 +17,9 @@ const labelValues = (list: Sample[], name: string, label: string) => new Set(lis
 describe('run --read: replay folds connections into the metrics', () => {
   it.each(['tcp-mixed.pcapng', 'tcp-refused.pcap', 'tls-alerts.pcap', 'tls-versions.pcap', 'tls-resumption.pcap'])('%s gives exactly the counts inspect reports', (name) => {
     const got = replay(name);
-    const want = expectedFromInspect(join(FIXTURES, name));
+    const want = totalsFromInspect(join(FIXTURES, name));
     expect(want.size).toBeGreaterThan(0);
-    expect(Object.fromEntries(foldedSamples(got))).toEqual(Object.fromEntries(want));
+    expect(Object.fromEntries(totalsFromSamples(got))).toEqual(Object.fromEntries(want));
     expect(sumOf(got, 'shakewatch_capture_packets_total')).toBeGreaterThan(0);
     // every series is this agent's, and a replay without --local-address knows no direction
     expect(got.every((s) => s.labels.agent === 't')).toBe(true);

@@ -2,9 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agent, FIXTURES, ndjson } from '../support/agent-cli';
+import { agent, FIXTURES } from '../support/agent-cli';
 import { makeTokens, scrape, startHub, type HubProcess, type TokenSet } from '../support/hub-process';
-import { samples } from '../support/prometheus-text';
+import { totalsFromInspect, totalsFromSamples } from '../support/inspect-totals';
+import { parseSamples, samples } from '../support/prometheus-text';
 
 // Replays of the project's recorded captures through a real hub: /metrics must say what
 // `inspect` says of the same files, and one fixed replay is compared whole with a golden
@@ -37,42 +38,11 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-/** What inspect says of a file, summed the way the hub's series can be summed (over direction and port). */
-function fromInspect(file: string): Map<string, number> {
-  const m = new Map<string, number>();
-  const add = (k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
-  for (const e of ndjson(agent(['inspect', join(FIXTURES, file), '-f', 'ndjson']).stdout)) {
-    add(`connections conn_state=${e.tcp.conn_state}`);
-    if (e.tcp.reset_sender) add(`resets sender=${e.tcp.reset_sender} phase=${e.tcp.reset_phase}`);
-    if (e.tcp.handshake?.rtt_seconds !== undefined) add('handshakes');
-    if (e.tls?.cipher) add(`tls version=${e.tls.version ?? 'unknown'} cipher=${e.tls.cipher}`);
-    if (e.tls?.alert) add(`alerts level=${e.tls.alert.level} description=${e.tls.alert.description}`);
-  }
-  return m;
-}
-
-/** The hub's series for one agent, summed the same way. */
-function fromHub(id: string): Map<string, number> {
-  const m = new Map<string, number>();
-  const add = (k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
-  for (const [series, v] of samples(text)) {
-    const match = /^(\w+)\{(.*)\}$/.exec(series);
-    if (!match) continue;
-    const labels = Object.fromEntries([...match[2].matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
-    if (labels.agent !== id || v === 0) continue;
-    switch (match[1]) {
-      case 'shakewatch_tcp_connections_total': add(`connections conn_state=${labels.conn_state}`, v); break;
-      case 'shakewatch_tcp_resets_total': add(`resets sender=${labels.sender} phase=${labels.phase}`, v); break;
-      case 'shakewatch_tcp_handshake_duration_seconds_count': add('handshakes', v); break;
-      case 'shakewatch_tls_handshakes_total': add(`tls version=${labels.version} cipher=${labels.cipher}`, v); break;
-      case 'shakewatch_tls_alerts_total': add(`alerts level=${labels.level} description=${labels.description}`, v); break;
-    }
-  }
-  return m;
-}
+/** The hub's series for one agent, summed as totalsFromInspect sums what inspect says. */
+const fromHub = (id: string) => totalsFromSamples(parseSamples(text).filter((s) => s.labels.agent === id));
 
 it.each(REPLAYS)('%s: the hub\'s totals equal what inspect reports', (file) => {
-  const want = fromInspect(file);
+  const want = totalsFromInspect(join(FIXTURES, file));
   expect(want.size).toBeGreaterThan(0);
   expect(Object.fromEntries(fromHub(`replay-${file.replace(/\W/g, '-')}`))).toEqual(Object.fromEntries(want));
 });
@@ -142,7 +112,7 @@ describe('an agent publishing over wss:// with a client certificate', () => {
       '--hub-ca-file', join(pki, 'server.crt'), '--hub-cert-file', join(pki, 'client.crt'), '--hub-key-file', join(pki, 'client.key'), '--log-level', 'info']);
     expect([r.status, r.stderr]).toEqual([0, expect.stringMatching(/"msg":"connected to hub"/)]);
     const m = await metrics();
-    const want = fromInspect('tls-versions.pcap').get('connections conn_state=SF');
+    const want = totalsFromInspect(join(FIXTURES, 'tls-versions.pcap')).get('shakewatch_tcp_connections_total conn_state=SF');
     expect(want).toBeGreaterThan(0);
     expect([...m].filter(([k]) => k.startsWith('shakewatch_tcp_connections_total{agent="replay-tls"') && k.includes('conn_state="SF"')).reduce((a, [, v]) => a + v, 0)).toBe(want);
   });
