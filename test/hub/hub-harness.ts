@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENT_ID_HEADER, SUBPROTOCOL, type Hello, type Snapshot } from '@shakewatch/protocol';
 import WebSocket, { type ClientOptions } from 'ws';
+import { processControl } from '../support/process-control';
 
 export const ROOT = join(__dirname, '../..');
 export const HUB = join(ROOT, 'dist/apps/hub/main.js');
@@ -57,10 +58,7 @@ export async function startHub(env: Record<string, string>): Promise<RunningHub>
     logs: () => logs,
     exited,
     rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
+    stop: processControl(child).stop,
   };
 }
 

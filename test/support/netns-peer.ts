@@ -2,7 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitForLine } from './netns';
+import { removeNamespace, waitForLine } from './netns';
 
 /**
  * One network namespace joined to this (root) namespace by a veth pair: the host end
@@ -46,8 +46,7 @@ export function makeNetnsPeer(tag: string, subnet: string): NetnsPeer {
     },
     destroy: () => {
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-      spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean).forEach((pid) => spawnSync('kill', ['-9', pid]));
-      spawnSync('ip', ['netns', 'del', ns]);
+      removeNamespace(ns);
       spawnSync('ip', ['link', 'del', hostIf]);
     },
   };

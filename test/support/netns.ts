@@ -50,12 +50,15 @@ export function makeNetnsPair(tag: string, subnet: string): NetnsPair {
     },
     destroy: () => {
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-      for (const ns of [client, server]) {
-        spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean).forEach((pid) => spawnSync('kill', ['-9', pid]));
-        spawnSync('ip', ['netns', 'del', ns]);
-      }
+      for (const ns of [client, server]) removeNamespace(ns);
     },
   };
+}
+
+/** Kill whatever still runs in a namespace the test made, then delete it (no error if it is gone). */
+export function removeNamespace(ns: string): void {
+  spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean).forEach((pid) => spawnSync('kill', ['-9', pid]));
+  spawnSync('ip', ['netns', 'del', ns]);
 }
 
 /** Resolve when `child` has printed a line matching `pattern` (on stdout or stderr). */
