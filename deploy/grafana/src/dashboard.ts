@@ -44,6 +44,13 @@ function grid(title: string, description: string, targets: DataqueryBuilder[], w
   return p;
 }
 
+/** A table column of 0/1 flags, named, red where 1. */
+const flagColumn = (name: string) => [
+  { id: 'displayName', value: name },
+  { id: 'custom.cellOptions', value: { type: 'color-background' } },
+  { id: 'thresholds', value: { mode: 'absolute', steps: [{ color: 'transparent', value: null }, { color: 'red', value: 1 }] } },
+];
+
 const histogramQuantiles = (metric: string, selector: string, by: string, qs: number[]) =>
   qs.map((x, i) => q(`histogram_quantile(${x}, sum by (${by}, le) (rate(${metric}_bucket{${selector}}${RATE})))`, `p${Math.round(x * 100)} {{${by}}}`, String.fromCharCode(65 + i)));
 
@@ -116,8 +123,8 @@ const rows: [string, Panel[]][] = [
       instant(`sum by (version, cipher) (increase(shakewatch_tls_handshakes_total{${A}, cipher=~\`${WEAK_CIPHERS}\`}[$__range])) > bool 0`, 'C'),
     ], 12)
       .overrideByName('Value #A', [{ id: 'displayName', value: 'handshakes' }])
-      .overrideByName('Value #B', [{ id: 'displayName', value: 'legacy TLS' }, { id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: { mode: 'absolute', steps: [{ color: 'transparent', value: null }, { color: 'red', value: 1 }] } }])
-      .overrideByName('Value #C', [{ id: 'displayName', value: 'weak cipher' }, { id: 'custom.cellOptions', value: { type: 'color-background' } }, { id: 'thresholds', value: { mode: 'absolute', steps: [{ color: 'transparent', value: null }, { color: 'red', value: 1 }] } }]),
+      .overrideByName('Value #B', flagColumn('legacy TLS'))
+      .overrideByName('Value #C', flagColumn('weak cipher')),
     graph('TLS handshake latency p50 / p99', 'Client Hello to the end of the TLS handshake as seen on the wire, per version.', 's',
       histogramQuantiles('shakewatch_tls_handshake_duration_seconds', A, 'version', [0.5, 0.99])),
     graph('TLS alerts by description', 'TLS alerts (the first fatal one of each connection) per second, by level and description.', 'reqps',
