@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { HandshakeAssembler } from './handshake-assembler';
-import { FRAGMENTED_SKE_SHD, hexBytes } from './testing-streams';
+import { FRAGMENTED_SKE_SHD, hexBytes } from '../testing/tls-streams';
 
 function collect(max = 1000) {
   const messages: [number, number[]][] = [];

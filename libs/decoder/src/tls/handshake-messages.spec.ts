@@ -1,5 +1,5 @@
 import { serverKeyExchangeGroup } from './handshake-messages';
-import { hexBytes } from './testing-streams';
+import { hexBytes } from '../testing/tls-streams';
 
 describe('serverKeyExchangeGroup', () => {
   it('reads the named curve of ECParameters (zeek/tls-fragmented-handshake.pcap: secp256r1)', () => {

@@ -6,9 +6,9 @@ import { parseCertificateList, serverKeyExchangeGroup } from './handshake-messag
 import type { ClientHello, ServerHello } from './hello-types';
 import { looksLikeTlsRecord, RecordStream } from './record-stream';
 import { parseServerHello } from './server-hello';
-import * as H from './fingerprint/testing-hellos';
-import { refParseCertificateList, refParseClientHello, refParseServerHello } from './testing-reference-parsers';
-import * as W from './testing-streams';
+import * as H from '../testing/tls-hellos';
+import { refParseCertificateList, refParseClientHello, refParseServerHello } from '../testing/tls-reference-parsers';
+import * as W from '../testing/tls-streams';
 
 // The hello and Certificate parsers read in place, from an offset into a larger buffer. They
 // must give exactly what the reference parsers (their earlier form: a bounds-checked reader,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { RecordStream } from './record-stream';
-import * as W from './testing-streams';
+import * as W from '../testing/tls-streams';
 
 function collect() {
   const out: string[] = [];

@@ -2,7 +2,7 @@ import { PacketDecoder } from '../packet-decoder';
 import { analyze, fixture, readCapture } from '../testing/fixtures';
 import { TcpFlag } from '../transport/tcp-flags';
 import { writePcap } from '../testing/capture-writer';
-import { hexBytes } from './testing-streams';
+import { hexBytes } from '../testing/tls-streams';
 
 // ndpi/tls_invalid_reads.pcap frames 1, 2, 3 and 6 (stream 0): SYN, a SYN-ACK whose IPv4
 // total length says 4148 in a 66-byte frame captured whole, the ACK, then the server's

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { tlsEvent } from '../event/tls-event';
 import { TlsSession } from './tls-session';
-import * as W from './testing-streams';
+import * as W from '../testing/tls-streams';
 
 // Mutated and re-split corpus streams (HelloRetryRequest, pure SSLv2, CONNECT tunnel, an
 // unknown suite's key exchange): a session never throws, whatever the bytes, and its

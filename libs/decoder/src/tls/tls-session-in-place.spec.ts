@@ -1,5 +1,5 @@
 import { TlsSession } from './tls-session';
-import * as W from './testing-streams';
+import * as W from '../testing/tls-streams';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 

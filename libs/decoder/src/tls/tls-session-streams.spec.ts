@@ -1,6 +1,6 @@
 import { tlsEvent } from '../event/tls-event';
 import { HandshakeType, MAX_HANDSHAKE_MESSAGE, TlsSession } from './tls-session';
-import * as W from './testing-streams';
+import * as W from '../testing/tls-streams';
 
 /** Feeds recorded chunks to a fresh session, one segment at a time, 1 ms apart. */
 function replay(chunks: W.Chunk[]): TlsSession {

@@ -4,7 +4,7 @@ import { clientFingerprints } from './client-fingerprints';
 import { md5Hex } from './digest';
 import { formatJa3, formatJa3s, ja3, ja3Fields, ja3s, ja3sFields } from './ja3';
 import { formatJa4, ja4, ja4Fields, ja4Hash } from './ja4';
-import * as H from './testing-hellos';
+import * as H from '../../testing/tls-hellos';
 
 // The one-pass fingerprints (ja3, ja3s, ja4Hash) and the remembered ones (clientFingerprints)
 // against the two-step definitions (fields, then format), on random hellos built to hit every

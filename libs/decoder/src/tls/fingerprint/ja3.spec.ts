@@ -1,8 +1,8 @@
 import { ja3, ja3s } from './ja3';
-import * as H from './testing-hellos';
+import * as H from '../../testing/tls-hellos';
 
 // Every expected value is tshark 4.0.17's tls.handshake.ja3_full / ja3 (ClientHello) or
-// ja3s_full / ja3s (ServerHello) for the fixture's capture and frame (see testing-hellos.ts);
+// ja3s_full / ja3s (ServerHello) for the fixture's capture and frame (see testing/tls-hellos.ts);
 // for the public corpus they are also in <capture>.tshark.tsv.
 
 describe('JA3 (as Wireshark 4.0)', () => {

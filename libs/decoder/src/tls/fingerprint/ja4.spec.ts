@@ -1,5 +1,5 @@
 import { alpnChars, formatJa4, ja4, ja4Hash } from './ja4';
-import * as H from './testing-hellos';
+import * as H from '../../testing/tls-hellos';
 
 // Expected values come from FoxIO-LLC/ja4's own test data at 0e54bc8 (copied beside the
 // captures in /work/shared/captures/public/ja4/): python/test/testdata/<capture>.json

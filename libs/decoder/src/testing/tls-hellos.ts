@@ -1,8 +1,8 @@
 // Test-only fixtures for the fingerprint specs: real (and a few synthetic) hello messages as hex,
 // handshake header included, parsed with the decoder's own hello parsers. Each names its source.
-import { parseClientHello, parseSslv2ClientHello } from '../client-hello';
-import type { ClientHello, ServerHello } from '../hello-types';
-import { parseServerHello } from '../server-hello';
+import { parseClientHello, parseSslv2ClientHello } from '../tls/client-hello';
+import type { ClientHello, ServerHello } from '../tls/hello-types';
+import { parseServerHello } from '../tls/server-hello';
 
 const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.replace(/\s+/g, ''), 'hex'));
 

@@ -1,9 +1,9 @@
 // Test-only: the hello and Certificate parsers as they were before they read in place (commit
 // 1604666): a bounds-checked ByteReader, a view per field and per extension, copies by slice.
 // The in-place parsers must give the same results on every input (hello-parsers.spec.ts).
-import { ByteReader } from './byte-reader';
-import { Ext, MAX_EXTENSIONS } from './extensions';
-import type { ClientHello, ServerHello, TlsExtension } from './hello-types';
+import { ByteReader } from '../tls/byte-reader';
+import { Ext, MAX_EXTENSIONS } from '../tls/extensions';
+import type { ClientHello, ServerHello, TlsExtension } from '../tls/hello-types';
 
 /** A length-prefixed list of 16-bit values (the reader the old parsers had as a method). */
 function u16List(r: ByteReader): number[] {
