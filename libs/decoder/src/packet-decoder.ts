@@ -4,6 +4,7 @@ import { validCaptureTime } from './capture/packet-time';
 import { PACKET_SKIP_REASONS, type PacketSkipReason } from './errors';
 import { Next, newCursor, stop, type LayerCursor } from './layer-cursor';
 import { decodeCiscoHdlc } from './link/cisco-hdlc';
+import { ETH_TRANSPARENT_BRIDGING } from './link/ether-types';
 import { decodeEthernet } from './link/ethernet';
 import { LinkType } from './link/link-types';
 import { decodeLinuxSll, decodeLinuxSll2 } from './link/linux-sll';
@@ -28,7 +29,6 @@ const ETH_QINQ_OLD = 0x9100;
 const ETH_MPLS = 0x8847;
 const ETH_MPLS_MULTICAST = 0x8848;
 const ETH_PPPOE_SESSION = 0x8864;
-const ETH_TRANSPARENT_BRIDGING = 0x6558;
 
 const IPPROTO_IPIP = 4;
 const IPPROTO_TCP = 6;

@@ -1,8 +1,8 @@
 import { u16be } from '../bytes';
 import { Next, stop, type LayerCursor } from '../layer-cursor';
+import { ETH_TRANSPARENT_BRIDGING } from '../link/ether-types';
 import { decodePppFrame } from '../link/ppp';
 
-const TRANSPARENT_ETHERNET = 0x6558;
 const ERSPAN_II = 0x88be;
 const ERSPAN_III = 0x22eb;
 const PPP = 0x880b;
@@ -28,7 +28,7 @@ export function decodeGre(b: Uint8Array, c: LayerCursor): void {
     h += hasSubheader ? 20 : 12;
   }
   c.offset = h;
-  if (proto === TRANSPARENT_ETHERNET || proto === ERSPAN_II || proto === ERSPAN_III) {
+  if (proto === ETH_TRANSPARENT_BRIDGING || proto === ERSPAN_II || proto === ERSPAN_III) {
     c.next = Next.Ethernet;
   } else if (proto === PPP) {
     decodePppFrame(b, c);

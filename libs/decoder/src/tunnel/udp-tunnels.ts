@@ -1,5 +1,6 @@
 import { u16be } from '../bytes';
 import { Next, stop, type LayerCursor } from '../layer-cursor';
+import { ETH_TRANSPARENT_BRIDGING } from '../link/ether-types';
 
 /** UDP ports whose payload is another packet we follow (IANA-assigned ports). */
 export const VXLAN_PORT = 4789;
@@ -45,7 +46,7 @@ function decodeGeneve(b: Uint8Array, o: number, c: LayerCursor): void {
   const optLen = (b[o] & 0x3f) * 4;
   c.proto = u16be(b, o + 2);
   c.offset = o + 8 + optLen;
-  c.next = c.proto === 0x6558 ? Next.Ethernet : Next.EtherType;
+  c.next = c.proto === ETH_TRANSPARENT_BRIDGING ? Next.Ethernet : Next.EtherType;
 }
 
 /** GTP-U (3GPP TS 29.281) T-PDU: user IP packets from a mobile core. */
