@@ -56,14 +56,8 @@ export interface PacketBatch extends NativeBatchArrays {
   count: number;
 }
 
-export interface CaptureStats {
-  /** Packets that passed the filter, including those dropped (Linux: PACKET_STATISTICS). */
-  received: number;
-  /** Dropped because the capture buffer was full. */
-  dropped: number;
-  /** Dropped by the interface or its driver (not available for every device). */
-  interfaceDropped: number;
-}
+/** libpcap's counters (pcap_stats) for one capture, passed on as the addon gives them. */
+export type CaptureStats = NativeStats;
 
 export type BatchListener = (batch: PacketBatch) => void;
 

@@ -43,9 +43,13 @@ export interface NativeBatchArrays {
   timestampNanoseconds: Uint32Array;
 }
 
+/** libpcap's counters (pcap_stats), as the addon returns them. */
 export interface NativeStats {
+  /** Packets that passed the filter, including those dropped (Linux: PACKET_STATISTICS). */
   received: number;
+  /** Dropped because the capture buffer was full. */
   dropped: number;
+  /** Dropped by the interface or its driver (not available for every device). */
   interfaceDropped: number;
 }
 

@@ -25,7 +25,7 @@ function totalsOf(names: string[], local: string[] = [], ports: { ports?: number
     expect(reader.end()).toBeNull();
   }
   pipeline.flush();
-  totals.capture({ received: packets, kernelDropped: 0, interfaceDropped: 0 });
+  totals.capture({ received: packets, dropped: 0, interfaceDropped: 0 });
   return { totals, packets };
 }
 
@@ -74,7 +74,7 @@ describe('AgentTotals', () => {
   it('a snapshot is a copy: later counts do not change what was sent', () => {
     const { totals } = totalsOf(['tcp-mixed.pcapng']);
     const before = JSON.stringify(totals.families());
-    totals.capture({ received: 1e6, kernelDropped: 3, interfaceDropped: 0 });
+    totals.capture({ received: 1e6, dropped: 3, interfaceDropped: 0 });
     expect(JSON.stringify(totals.families())).not.toBe(before);
     const again = totalsOf(['tcp-mixed.pcapng']).totals.families();
     expect(JSON.stringify(again)).toBe(before);
@@ -82,7 +82,7 @@ describe('AgentTotals', () => {
 
   it('capture counts only go up (a smaller count from a reopened capture is ignored); the start time is a gauge', () => {
     const { totals, packets } = totalsOf(['tcp-mixed.pcapng']);
-    totals.capture({ received: 5, kernelDropped: 0, interfaceDropped: 0 });
+    totals.capture({ received: 5, dropped: 0, interfaceDropped: 0 });
     const f = totals.families();
     expect(rows(f, AGENT_FAMILIES.capturePackets.name)).toEqual([[[], packets]]);
     expect(rows(f, AGENT_FAMILIES.agentStartTime.name)).toEqual([[[], 1_700_000_000]]);

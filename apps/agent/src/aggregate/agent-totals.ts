@@ -57,7 +57,7 @@ export class AgentTotals {
   constructor(private readonly options: AgentTotalsOptions) {
     // Series that exist from the start, at zero: a rate over them works from the first scrape.
     this.startTime.set([], options.startTimeSeconds);
-    this.capture({ received: 0, kernelDropped: 0, interfaceDropped: 0 });
+    this.capture({ received: 0, dropped: 0, interfaceDropped: 0 });
     this.tracker({ tracked: 0, evicted: 0, skipped: Object.fromEntries(PACKET_SKIP_REASONS.map((r) => [r, 0])) as Record<PacketSkipReason, number> });
   }
 
@@ -93,7 +93,7 @@ export class AgentTotals {
   /** The capture's cumulative counts (they only grow: a smaller one is ignored). */
   capture(counters: CaptureCounters): void {
     this.packets.raise([], counters.received);
-    this.dropped.raise([DROP_PLACES[0]], counters.kernelDropped);
+    this.dropped.raise([DROP_PLACES[0]], counters.dropped);
     this.dropped.raise([DROP_PLACES[1]], counters.interfaceDropped);
   }
 

@@ -114,6 +114,6 @@ export class FileSource implements PacketSource {
   }
 
   counters(): CaptureCounters {
-    return { received: this.received, kernelDropped: 0, interfaceDropped: 0 };
+    return { received: this.received, dropped: 0, interfaceDropped: 0 };
   }
 }

@@ -93,11 +93,11 @@ export class LiveSource implements PacketSource {
   }
 
   counters(): CaptureCounters {
-    const sum: CaptureCounters = { received: 0, kernelDropped: 0, interfaceDropped: 0 };
+    const sum: CaptureCounters = { received: 0, dropped: 0, interfaceDropped: 0 };
     for (const c of this.captures) {
       const s = c.stats();
       sum.received += s.received;
-      sum.kernelDropped += s.dropped;
+      sum.dropped += s.dropped;
       sum.interfaceDropped += s.interfaceDropped;
     }
     return sum;

@@ -1,10 +1,8 @@
 import type { RawPacket } from '@shakewatch/decoder';
+import type { CaptureStats } from '@shakewatch/pcap';
 
-export interface CaptureCounters {
-  received: number;
-  kernelDropped: number;
-  interfaceDropped: number;
-}
+/** libpcap's counters, summed over a live source's interfaces; a file has no drops. */
+export type CaptureCounters = CaptureStats;
 
 /** Where packets come from: a capture file replayed, or live interfaces. */
 export interface PacketSource {
