@@ -37,6 +37,7 @@ export class Agent {
     this.totals = new AgentTotals({ direction: this.direction, ports, startTimeSeconds: Math.floor(this.startedAt) });
     this.pipeline = new DecodingPipeline({
       maxConnections: config.maxConnections,
+      memoryBudgetBytes: config.memoryBudgetMiB * 1024 * 1024,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
       onConnection: (c) => this.totals.ended(c),
       onHandshake: (c) => this.totals.handshake(c),
@@ -132,7 +133,11 @@ export class Agent {
     }
     const st = this.pipeline.tracker.stats;
     this.totals.capture(this.source.counters());
-    this.totals.tracker({ tracked: st.active, evicted: st.evicted, skipped: this.pipeline.decoder.skipped });
+    this.totals.tracker({
+      tracked: st.active, evicted: st.evicted, halfOpen: st.halfOpen, memoryBytes: this.pipeline.tracker.memoryUsed(),
+      shed: { out_of_order: st.shedOutOfOrder, half_open: st.shedHalfOpen, connection: st.shedConnections },
+      evictedSegments: st.evictedSegments, timeJumpsHeld: st.timeJumpsHeld, skipped: this.pipeline.decoder.skipped,
+    });
     return this.totals.families();
   }
 }

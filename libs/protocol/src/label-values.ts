@@ -12,6 +12,8 @@ export const RESET_SENDERS = ['client', 'server'] as const;
 export const RESET_PHASES = ['handshake', 'established', 'closing'] as const;
 export const ALERT_LEVELS = ['warning', 'fatal', 'encrypted', 'other'] as const;
 export const DROP_PLACES = ['kernel', 'interface'] as const;
+/** What the agent let go to stay within its memory budget: out-of-order bytes, half-open connections (their share full), connections. */
+export const SHED_STATES = ['out_of_order', 'half_open', 'connection'] as const;
 /** Labels whose values are capped on the agent (the fold counter's `label` values). */
 export const FOLDED_LABELS = ['cipher', 'version', 'description', 'port'] as const;
 

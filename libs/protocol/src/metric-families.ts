@@ -1,4 +1,4 @@
-import { ALERT_LEVELS, CODE_LABEL_VALUE, CONN_STATES, DIRECTIONS, DROP_PLACES, FOLDED_LABELS, LABEL_CAPS, MAX_PORT_LABELS, OPEN_LABEL_VALUE, PORT_LABEL_VALUE, RESET_PHASES, RESET_SENDERS } from './label-values';
+import { ALERT_LEVELS, CODE_LABEL_VALUE, CONN_STATES, DIRECTIONS, DROP_PLACES, FOLDED_LABELS, LABEL_CAPS, MAX_PORT_LABELS, OPEN_LABEL_VALUE, PORT_LABEL_VALUE, RESET_PHASES, RESET_SENDERS, SHED_STATES } from './label-values';
 
 /**
  * The metric families an agent reports: names, types, help, labels and buckets. The one
@@ -35,6 +35,7 @@ export const LABEL_DOMAINS: Readonly<Record<string, LabelDomain>> = {
   where: { values: DROP_PLACES },
   reason: { pattern: CODE_LABEL_VALUE, max: 16 },
   label: { values: FOLDED_LABELS },
+  state: { values: SHED_STATES },
 };
 
 const family = <const F extends MetricFamily>(f: F): F => f;
@@ -52,6 +53,11 @@ export const AGENT_FAMILIES = {
   captureDropped: family({ name: 'shakewatch_capture_dropped_packets_total', type: 'counter', help: 'Packets dropped before the agent saw them, by where: kernel buffer or interface.', labels: ['where'] }),
   trackedConnections: family({ name: 'shakewatch_agent_tracked_connections', type: 'gauge', help: 'Connections tracked right now.', labels: [] }),
   evictedConnections: family({ name: 'shakewatch_agent_evicted_connections_total', type: 'counter', help: 'Connections evicted because the table was full.', labels: [] }),
+  halfOpenConnections: family({ name: 'shakewatch_agent_half_open_connections', type: 'gauge', help: 'Tracked connections that are one SYN so far (kept compact; part of the tracked connections).', labels: [] }),
+  stateMemory: family({ name: 'shakewatch_agent_state_memory_bytes', type: 'gauge', help: 'Connection and reassembly state held, by the agent\'s accounting (kept within its memory budget).', labels: [] }),
+  stateShed: family({ name: 'shakewatch_agent_state_shed_total', type: 'counter', help: 'State let go to stay within the memory budget, by what: out-of-order bytes held for reassembly, half-open connections, connections.', labels: ['state'] }),
+  evictedSegments: family({ name: 'shakewatch_agent_evicted_segments_total', type: 'counter', help: 'Segments of evicted connections, counted and otherwise ignored (not each a new connection).', labels: [] }),
+  timeJumpsHeld: family({ name: 'shakewatch_agent_time_jumps_held_total', type: 'counter', help: 'Packets stamped far ahead of the clock, not believed (ending no idle connection) unless the next packet confirmed the jump.', labels: [] }),
   skippedPackets: family({ name: 'shakewatch_agent_skipped_packets_total', type: 'counter', help: 'Packets not decoded down to TCP, by reason.', labels: ['reason'] }),
   foldedLabelValues: family({ name: 'shakewatch_agent_label_values_folded_total', type: 'counter', help: 'Label values folded into "other" because a label hit its cap.', labels: ['label'] }),
   agentStartTime: family({ name: 'shakewatch_agent_start_time_seconds', type: 'gauge', help: 'When this agent process started (Unix time): a change means a restart, and its counters started again from zero.', labels: [] }),

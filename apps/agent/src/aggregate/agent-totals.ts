@@ -1,5 +1,5 @@
 import { CLIENT, ecsTlsVersion, negotiatedCipher, PACKET_SKIP_REASONS, reportedAlert, tlsHandshakeSeconds, type Connection, type PacketSkipReason, type TlsSession } from '@shakewatch/decoder';
-import { AGENT_FAMILIES, ALERT_LEVELS, DROP_PLACES, FOLDED_LABELS, LABEL_CAPS, type Snapshot } from '@shakewatch/protocol';
+import { AGENT_FAMILIES, ALERT_LEVELS, DROP_PLACES, FOLDED_LABELS, LABEL_CAPS, SHED_STATES, type Snapshot } from '@shakewatch/protocol';
 import type { CaptureCounters } from '../capture/packet-source';
 import { BoundedLabel } from './bounded-label';
 import type { DirectionClassifier } from './direction';
@@ -10,6 +10,12 @@ export interface TrackerHealth {
   tracked: number;
   evicted: number;
   skipped: Record<PacketSkipReason, number>;
+  halfOpen: number;
+  memoryBytes: number;
+  /** Cumulative counts of state let go for the memory budget, by SHED_STATES. */
+  shed: Record<(typeof SHED_STATES)[number], number>;
+  evictedSegments: number;
+  timeJumpsHeld: number;
 }
 
 export interface AgentTotalsOptions {
@@ -46,19 +52,29 @@ export class AgentTotals {
   private readonly dropped = new ValueRows(F.captureDropped);
   private readonly tracked = new ValueRows(F.trackedConnections);
   private readonly evicted = new ValueRows(F.evictedConnections);
+  private readonly halfOpen = new ValueRows(F.halfOpenConnections);
+  private readonly stateMemory = new ValueRows(F.stateMemory);
+  private readonly stateShed = new ValueRows(F.stateShed);
+  private readonly evictedSegments = new ValueRows(F.evictedSegments);
+  private readonly timeJumpsHeld = new ValueRows(F.timeJumpsHeld);
   private readonly skipped = new ValueRows(F.skippedPackets);
   private readonly folded = new ValueRows(F.foldedLabelValues);
   private readonly startTime = new ValueRows(F.agentStartTime);
   private readonly all = [
     this.handshakeSeconds, this.connections, this.resets, this.synRetransmits, this.tlsHandshakes, this.tlsSeconds, this.tlsAlerts,
-    this.packets, this.dropped, this.tracked, this.evicted, this.skipped, this.folded, this.startTime,
+    this.packets, this.dropped, this.tracked, this.evicted, this.halfOpen, this.stateMemory, this.stateShed, this.evictedSegments, this.timeJumpsHeld,
+    this.skipped, this.folded, this.startTime,
   ];
 
   constructor(private readonly options: AgentTotalsOptions) {
     // Series that exist from the start, at zero: a rate over them works from the first scrape.
     this.startTime.set([], options.startTimeSeconds);
     this.capture({ received: 0, dropped: 0, interfaceDropped: 0 });
-    this.tracker({ tracked: 0, evicted: 0, skipped: Object.fromEntries(PACKET_SKIP_REASONS.map((r) => [r, 0])) as Record<PacketSkipReason, number> });
+    this.tracker({
+      tracked: 0, evicted: 0, halfOpen: 0, memoryBytes: 0, evictedSegments: 0, timeJumpsHeld: 0,
+      shed: Object.fromEntries(SHED_STATES.map((s) => [s, 0])) as TrackerHealth['shed'],
+      skipped: Object.fromEntries(PACKET_SKIP_REASONS.map((r) => [r, 0])) as Record<PacketSkipReason, number>,
+    });
   }
 
   /** A completed three-way handshake (as it completes): its iRTT, and its server port has answered. */
@@ -101,6 +117,11 @@ export class AgentTotals {
   tracker(health: TrackerHealth): void {
     this.tracked.set([], health.tracked);
     this.evicted.raise([], health.evicted);
+    this.halfOpen.set([], health.halfOpen);
+    this.stateMemory.set([], health.memoryBytes);
+    for (const state of SHED_STATES) this.stateShed.raise([state], health.shed[state]);
+    this.evictedSegments.raise([], health.evictedSegments);
+    this.timeJumpsHeld.raise([], health.timeJumpsHeld);
     for (const [reason, n] of Object.entries(health.skipped)) this.skipped.raise([reason], n);
   }
 

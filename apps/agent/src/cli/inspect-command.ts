@@ -16,6 +16,8 @@ export interface InspectOptions {
   progress?: boolean;
   /** Cap on connections tracked at once (ConnTracker's maxConnections). */
   maxConnections?: number;
+  /** Memory for connection and reassembly state, MiB (ConnTracker's memoryBudgetBytes). */
+  memoryBudgetMiB?: number;
 }
 
 const LARGE_FILE_BYTES = 16 * 1024 * 1024;
@@ -45,7 +47,7 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
         out.line('');
       }
     : (c: Connection) => out.lineWith(eventLine, c);
-  const pipeline = new DecodingPipeline({ onConnection: print, recordLadder: text, tlsEvents: !text, maxConnections: options.maxConnections });
+  const pipeline = new DecodingPipeline({ onConnection: print, recordLadder: text, tlsEvents: !text, maxConnections: options.maxConnections, memoryBudgetBytes: options.memoryBudgetMiB === undefined ? undefined : options.memoryBudgetMiB * 1024 * 1024 });
   const source = new FileSource(path, {
     afterChunk: () => {
       bar?.update(Math.floor(source.bytesRead / 2 ** 20), { packets: source.packets });
@@ -73,6 +75,13 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
 function printSummary(out: StdoutWriter, packets: number, p: DecodingPipeline): void {
   const st = p.tracker.stats;
   const skipped = Object.entries(p.decoder.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
-  out.line(`summary: ${packets} packets, ${p.tcpPackets} TCP, ${st.connectionsCreated} connections` + (st.portReuses ? `, ${st.portReuses} port reuses` : '') + (st.evicted ? `, ${st.evicted} evicted` : ''));
+  const shed = st.shedOutOfOrder + st.shedConnections;
+  out.line(
+    `summary: ${packets} packets, ${p.tcpPackets} TCP, ${st.connectionsCreated} connections` +
+      (st.portReuses ? `, ${st.portReuses} port reuses` : '') +
+      (st.evicted ? `, ${st.evicted} evicted` : '') +
+      (st.evictedSegments ? `, ${st.evictedSegments} segments of evicted connections ignored` : '') +
+      (shed ? `, memory budget reached: ${st.shedOutOfOrder} out-of-order buffers and ${st.shedConnections} connections let go` : ''),
+  );
   if (skipped.length > 0) out.line(`not TCP or not decodable: ${skipped.join(', ')}`);
 }

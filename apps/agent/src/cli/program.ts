@@ -19,8 +19,9 @@ program
   .option('--progress', 'always show a progress bar on stderr')
   .option('--no-progress', 'never show a progress bar')
   .option('--max-connections <n>', 'connections tracked at once; the least recently seen are evicted past it (default 1000000)', (v: string) => positiveInteger('--max-connections', v, 1e9))
-  .action(async (file: string, opts: { format: InspectFormat; progress?: boolean; maxConnections?: number }) => {
-    await inspectCommand(file, { format: opts.format, progress: opts.progress, maxConnections: opts.maxConnections });
+  .option('--memory-budget-mib <MiB>', 'memory for connection and reassembly state; past it, out-of-order bytes and then the least recently seen connections are let go, counted (default 256)', (v: string) => positiveInteger('--memory-budget-mib', v, 1_048_576))
+  .action(async (file: string, opts: { format: InspectFormat; progress?: boolean; maxConnections?: number; memoryBudgetMib?: number }) => {
+    await inspectCommand(file, { format: opts.format, progress: opts.progress, maxConnections: opts.maxConnections, memoryBudgetMiB: opts.memoryBudgetMib });
   });
 
 // run's numbers are read with its other settings (run-config.ts), every problem listed at once.
@@ -44,6 +45,7 @@ program
   .option('--buffer-mib <MiB>', 'kernel capture buffer (live)')
   .option('--promiscuous', 'open interfaces in promiscuous mode (off by default)')
   .option('--max-connections <n>', 'connections tracked at once; the least recently seen are evicted past it')
+  .option('--memory-budget-mib <MiB>', 'memory for connection and reassembly state; past it, out-of-order bytes and then the least recently seen connections are let go, counted (default 256)')
   .option('--idle-timeout-seconds <s>', 'end connections idle this long')
   .option('--print-metrics', 'print metric snapshots to stdout (Prometheus text format)')
   .option('--interval-seconds <s>', 'seconds between snapshots (default 10)')
@@ -58,11 +60,11 @@ program
   .option('--max-ports <n>', 'without --ports: how many server ports get their own label, first come once a handshake to them completed (default 16)')
   .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
   .action(async (opts: Record<string, unknown>) => {
-    // commander camel-cases --buffer-mib as bufferMib; the setting is bufferMiB.
-    const { interface: interfaces, bufferMib, hub: hubs, localAddress: localAddresses, ...rest } = opts;
+    // commander camel-cases --buffer-mib as bufferMib; the setting is bufferMiB (and memoryBudgetMiB).
+    const { interface: interfaces, bufferMib, memoryBudgetMib, hub: hubs, localAddress: localAddresses, ...rest } = opts;
     // Loaded on use: pino, ws, zod, yaml and libpcap cost ~70 ms that inspect never needs.
     const { runCommand } = await import('./run-command');
-    await runCommand({ ...rest, interfaces, hubs, localAddresses, bufferMiB: bufferMib });
+    await runCommand({ ...rest, interfaces, hubs, localAddresses, bufferMiB: bufferMib, memoryBudgetMiB: memoryBudgetMib });
   });
 
 program

@@ -22,6 +22,8 @@ export const RunConfigSchema = z
     bufferMiB: z.number().int().min(1).max(2048).default(32),
     promiscuous: z.boolean().default(false),
     maxConnections: z.number().int().min(1).max(50_000_000).default(1_000_000),
+    /** Connection and reassembly state, MiB (the tracker's accounting): past it, state is shed, counted. */
+    memoryBudgetMiB: z.number().int().min(16).max(1_048_576).default(256),
     idleTimeoutSeconds: z.number().positive().max(86400 * 7).default(3600),
     printMetrics: z.boolean().default(false),
     intervalSeconds: z.number().positive().max(MAX_SNAPSHOT_INTERVAL_SECONDS).default(DEFAULT_SNAPSHOT_INTERVAL_SECONDS),
@@ -58,6 +60,7 @@ const KINDS: Record<keyof RunConfig, SettingKind> = {
   bufferMiB: 'number',
   promiscuous: 'boolean',
   maxConnections: 'number',
+  memoryBudgetMiB: 'number',
   idleTimeoutSeconds: 'number',
   printMetrics: 'boolean',
   intervalSeconds: 'number',
@@ -84,6 +87,7 @@ const ENV: Record<string, keyof RunConfig> = {
   SHAKEWATCH_AGENT_BUFFER_MIB: 'bufferMiB',
   SHAKEWATCH_AGENT_PROMISCUOUS: 'promiscuous',
   SHAKEWATCH_AGENT_MAX_CONNECTIONS: 'maxConnections',
+  SHAKEWATCH_AGENT_MEMORY_BUDGET_MIB: 'memoryBudgetMiB',
   SHAKEWATCH_AGENT_IDLE_TIMEOUT_SECONDS: 'idleTimeoutSeconds',
   SHAKEWATCH_AGENT_INTERVAL_SECONDS: 'intervalSeconds',
   SHAKEWATCH_AGENT_LOG_LEVEL: 'logLevel',
@@ -100,7 +104,7 @@ const ENV: Record<string, keyof RunConfig> = {
 };
 
 /** Flags whose name is not the setting's in kebab case. */
-const FLAG_NAMES: Partial<Record<keyof RunConfig, string>> = { interfaces: '--interface', bufferMiB: '--buffer-mib', hubs: '--hub', localAddresses: '--local-address' };
+const FLAG_NAMES: Partial<Record<keyof RunConfig, string>> = { interfaces: '--interface', bufferMiB: '--buffer-mib', memoryBudgetMiB: '--memory-budget-mib', hubs: '--hub', localAddresses: '--local-address' };
 const flagName = (key: string): string => FLAG_NAMES[key as keyof RunConfig] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Each known setting's raw value read by its kind; unknown keys are passed on for the schema to refuse. */

@@ -3,6 +3,8 @@ import { ConnTracker, PacketDecoder, tlsEvent, type Connection, type RawPacket, 
 export interface DecodingPipelineOptions {
   /** Connections tracked at once; the least recently seen are evicted past it. */
   maxConnections?: number;
+  /** Bytes all connection and reassembly state may take (ConnTracker's memoryBudgetBytes). */
+  memoryBudgetBytes?: number;
   /** End connections idle this long (capture time). */
   idleTimeoutSeconds?: number;
   /** Keep every segment and the TLS session for the connection's ladder (`inspect --format text`). */
@@ -43,6 +45,7 @@ export class DecodingPipeline {
     this.decoder = new PacketDecoder();
     this.tracker = new ConnTracker((c) => this.ended(c), {
       maxConnections: options.maxConnections,
+      memoryBudgetBytes: options.memoryBudgetBytes,
       idleTimeoutSeconds: options.idleTimeoutSeconds,
       recordLadder: options.recordLadder,
       reuseConnections: true, // onConnection keeps nothing of a connection after it returns

@@ -193,7 +193,7 @@ const oddString = (): fc.Arbitrary<string> => fc.oneof(fc.string({ unit: fc.cons
 const maybe = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
 
 const ANOMALIES: AnomalyCode[] = [
-  'synack_ack_mismatch', 'handshake_ack_mismatch', 'syn_retransmission', 'retransmission', 'seq_gap', 'ack_unseen_data',
+  'synack_ack_mismatch', 'handshake_ack_mismatch', 'syn_retransmission', 'retransmission', 'out_of_order', 'seq_gap', 'ack_unseen_data',
   'rst_seq_unexpected', 'rst_ack_mismatch', 'fin_ack_mismatch', 'data_after_fin', 'zero_window', 'bad_tcp_options',
 ];
 const ipv6 = (): fc.Arbitrary<Uint8Array> =>

@@ -1,11 +1,14 @@
 import { nsBetween } from '../capture/raw-packet';
-import type { DecodedPacket } from '../decoded-packet';
+import { newDecodedPacket, type DecodedPacket } from '../decoded-packet';
 import { TcpFlag } from '../transport/tcp-flags';
 import { CLIENT, Connection, SERVER, ipv4Key, type EndReason, type Side } from './connection';
 import { sameBytes, tupleHash } from './endpoint-key';
+import { HalfOpenTable, HALF_OPEN_ENTRY_BYTES } from './half-open-table';
 import { isLikelyServerPort } from './likely-server-ports';
-import { feedTls } from '../tls/tls-feed';
+import { CONNECTION_BYTES, DEFAULT_MEMORY_BUDGET_BYTES, EVICTED_ENTRY_BYTES, LADDER_STEP_BYTES } from './memory-costs';
+import { feedTls, holdsOutOfOrder, shedOutOfOrder, tlsHeldBytes } from '../tls/tls-feed';
 import { recordSegment } from './segment-analysis';
+import { AS_STORED, TupleTable } from './tuple-table';
 
 /** Cap on the interned IPv4 address table (about 250 bytes an entry). */
 const MAX_INTERNED_ADDRESSES = 16384;
@@ -13,6 +16,13 @@ const MAX_INTERNED_ADDRESSES = 16384;
 export interface ConnTrackerOptions {
   /** Most connections tracked at once; the least recently seen is evicted past it. */
   maxConnections?: number;
+  /**
+   * Bytes all connection and reassembly state may take (by the tracker's accounting, see
+   * memory-costs.ts); past it, state is shed: out-of-order bytes first, then the least
+   * recently seen connections. Half-open connections (one SYN) hold at most a quarter of
+   * it, remembered evicted tuples a sixteenth. Default 256 MiB.
+   */
+  memoryBudgetBytes?: number;
   /** Capture-time seconds without packets before a connection is ended. */
   idleTimeoutSeconds?: number;
   /**
@@ -74,6 +84,19 @@ export interface ConnTrackerStats {
   portReuses: number;
   /** Packets far ahead of the clock not (yet) confirmed by the next one, so ending no idle connection. */
   timeJumpsHeld: number;
+  /** Connections that are one SYN so far, kept compact (HalfOpenTable); part of `active`. */
+  halfOpen: number;
+  /** Bytes of connection and reassembly state by the tracker's accounting (memory-costs.ts). */
+  memoryBytes: number;
+  /** Half-open connections ended because their share of the budget was full (also in `evicted`). */
+  shedHalfOpen: number;
+  /** Connections ended because the memory budget was reached (not in `evicted`). */
+  shedConnections: number;
+  /** Times out-of-order bytes held for reassembly were given up for the budget, and how many bytes. */
+  shedOutOfOrder: number;
+  shedOutOfOrderBytes: number;
+  /** Later segments of evicted connections, counted and otherwise ignored (no new connection each). */
+  evictedSegments: number;
 }
 
 /**
@@ -84,7 +107,10 @@ export interface ConnTrackerStats {
  * Ended connections go to `onEnd` exactly once.
  */
 export class ConnTracker {
-  readonly stats: ConnTrackerStats = { packets: 0, connectionsCreated: 0, connectionsEnded: 0, active: 0, evicted: 0, idleExpired: 0, portReuses: 0, timeJumpsHeld: 0 };
+  readonly stats: ConnTrackerStats = {
+    packets: 0, connectionsCreated: 0, connectionsEnded: 0, active: 0, evicted: 0, idleExpired: 0, portReuses: 0, timeJumpsHeld: 0,
+    halfOpen: 0, memoryBytes: 0, shedHalfOpen: 0, shedConnections: 0, shedOutOfOrder: 0, shedOutOfOrderBytes: 0, evictedSegments: 0,
+  };
   /**
    * Hash chains in a power-of-two array (an array index per packet, not a Map lookup),
    * grown to keep about one connection per slot.
@@ -115,6 +141,19 @@ export class ConnTracker {
   private jumpSec = -1;
   private jumpNsec = 0;
   private readonly jumpNs: number;
+  /** Connections that are one SYN so far (not Connections until more arrives: see HalfOpenTable). */
+  private readonly halfOpen: HalfOpenTable | null;
+  /** Tuples of evicted connections: their later segments are counted, not made new connections. */
+  private readonly evictedTuples: TupleTable;
+  /** Connections holding out-of-order bytes, oldest first: the budget takes those bytes back first. */
+  private readonly outOfOrder = new Set<Connection>();
+  /** What the connections hold by the accounting (each one's `heldBytes`). */
+  private heldByConnections = 0;
+  private readonly memoryBudget: number;
+  /** The order of list insertions (ties in time between the lists break by it). */
+  private order = 0;
+  /** A packet rebuilt from a half-open entry, to replay its SYNs (addresses at 0 and 16). */
+  private readonly replay = newDecodedPacket();
 
   constructor(private readonly onEnd: (c: Connection) => void, options: ConnTrackerOptions = {}) {
     this.maxConnections = options.maxConnections ?? 1_000_000;
@@ -127,6 +166,12 @@ export class ConnTracker {
     this.pool = options.reuseConnections ? [] : null;
     this.onTlsDone = options.onTlsDone;
     this.jumpNs = Math.max(this.idleTimeoutNs, SUSPECT_JUMP_NS);
+    this.memoryBudget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+    // A ladder wants each SYN's own step: with one, every connection is a Connection.
+    this.halfOpen = this.recordLadder ? null : new HalfOpenTable(Math.min(this.maxConnections, Math.max(1024, Math.floor(this.memoryBudget / 4 / HALF_OPEN_ENTRY_BYTES))));
+    this.evictedTuples = new TupleTable(Math.max(1024, Math.floor(this.memoryBudget / 16 / EVICTED_ENTRY_BYTES)));
+    this.replay.data = new Uint8Array(32);
+    this.replay.dstOffset = 16;
   }
 
   /** Account one decoded TCP segment. */
@@ -138,6 +183,18 @@ export class ConnTracker {
     const hash = tupleHash(p);
     let conn = this.lookup(hash, p);
     let side: Side = this.lookupSide;
+    const ho = this.halfOpen;
+    if (conn === null && ho !== null && ho.count > 0) {
+      const i = ho.find(hash, p);
+      if (i >= 0) {
+        if (ho.isSameSyn(i, p)) {
+          ho.again(i, p, this.order++);
+          return;
+        }
+        side = ho.matched === AS_STORED ? CLIENT : SERVER;
+        conn = this.materialize(i);
+      }
+    }
     // Wireshark's rule for a new stream on the same ports: a pure SYN whose sequence
     // number differs from the first one seen in that direction.
     if (conn !== null && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && conn.endpoint(side).hasBase && p.seq !== conn.endpoint(side).base) {
@@ -146,6 +203,11 @@ export class ConnTracker {
       conn = null;
     }
     if (conn === null) {
+      if (this.evictedTuples.count > 0 && this.afterEviction(hash, p)) return;
+      if (ho !== null && HalfOpenTable.holds(p)) {
+        this.addHalfOpen(ho, hash, p);
+        return;
+      }
       conn = this.create(hash, p);
       side = this.isFromClient(conn, p) ? CLIENT : SERVER;
     } else {
@@ -163,6 +225,146 @@ export class ConnTracker {
       this.lruRemove(conn);
       this.lruInsert(conn, true, p.tsSec, p.tsNsec);
     }
+    this.account(conn);
+    if (this.memoryUsed() > this.memoryBudget) this.shed();
+  }
+
+  /** What the tracked Connections hold by the accounting (0 once all ended). */
+  get connectionBytes(): number {
+    return this.heldByConnections;
+  }
+
+  /** Bytes of all connection state by the accounting (memory-costs.ts). */
+  memoryUsed(): number {
+    const n = this.heldByConnections + (this.pool?.length ?? 0) * CONNECTION_BYTES + this.buckets.length * 8 + (this.halfOpen?.bytes ?? 0) + this.evictedTuples.bytes;
+    this.stats.memoryBytes = n;
+    return n;
+  }
+
+  /** A connection's cost by the accounting, brought up to date, and its place in the out-of-order set. */
+  private account(c: Connection): void {
+    let held = CONNECTION_BYTES;
+    if (c.ladder !== null) held += c.ladder.length * LADDER_STEP_BYTES;
+    if (c.reassembly !== null || c.tls !== null || c.tlsSummary !== undefined) held += tlsHeldBytes(c);
+    this.heldByConnections += held - c.heldBytes;
+    c.heldBytes = held;
+    const ooo = c.reassembly !== null && holdsOutOfOrder(c);
+    if (ooo !== c.holdsOutOfOrder) {
+      c.holdsOutOfOrder = ooo;
+      if (ooo) this.outOfOrder.add(c);
+      else this.outOfOrder.delete(c);
+    }
+  }
+
+  /**
+   * Over the memory budget: let state go until under it. Out-of-order bytes first (the
+   * connection that has held them longest: its holes become gaps), then whole connections,
+   * least recently seen first (they are remembered as evicted). Half-open connections do
+   * not take from the rest: they have their own share (addHalfOpen).
+   */
+  private shed(): void {
+    if (this.pool !== null) this.pool.length = 0;
+    while (this.memoryUsed() > this.memoryBudget) {
+      const held = this.outOfOrder.values().next();
+      if (!held.done) {
+        const c = held.value;
+        const tlsWasDone = c.tlsDone;
+        this.stats.shedOutOfOrder++;
+        this.stats.shedOutOfOrderBytes += shedOutOfOrder(c);
+        this.account(c);
+        if (c.tlsDone && !tlsWasDone) this.onTlsDone?.(c);
+        continue;
+      }
+      const victim = this.leastRecentConnection();
+      if (victim === null) break;
+      this.stats.shedConnections++;
+      this.remember(victim);
+      this.end(victim, 'evicted');
+    }
+  }
+
+  /**
+   * A packet of no tracked connection, on the tuple of an evicted one: counted and dropped
+   * (true), so an evicted connection's later segments do not each open a new one that is
+   * evicted in turn. A SYN starts a connection again (false).
+   */
+  private afterEviction(hash: number, p: DecodedPacket): boolean {
+    const i = this.evictedTuples.find(hash, p);
+    if (i < 0) return false;
+    if (p.flags & TcpFlag.SYN) {
+      this.evictedTuples.remove(i);
+      return false;
+    }
+    this.evictedTuples.touch(i, p.tsSec, p.tsNsec, 0);
+    this.stats.evictedSegments++;
+    return true;
+  }
+
+  /**
+   * An evicted connection's tuple, so its later segments are told apart (afterEviction).
+   * Not for a connection that is SYNs only: its SYN-ACK, if one comes, is a connection
+   * worth seeing (a flood evicting a real client's SYN must not hide that client).
+   */
+  private remember(c: Connection): void {
+    if (c.ep1.packets === 0 && c.history === 'S') return;
+    const t = this.evictedTuples;
+    if (t.full) t.remove(t.head);
+    const q = this.replay;
+    this.tupleInto(q, c.ipVersion, c.clientAddr, c.clientPort, c.serverAddr, c.serverPort);
+    if (t.find(c.hash, q) < 0) t.insert(c.hash, q, c.lastSec, c.lastNsec, 0);
+  }
+
+  /** Writes a tuple into `q` (the replay packet): addresses at 0 and 16. */
+  private tupleInto(q: DecodedPacket, ipVersion: 4 | 6, src: Uint8Array, srcPort: number, dst: Uint8Array, dstPort: number): void {
+    q.ipVersion = ipVersion;
+    q.data.set(src, 0);
+    q.data.set(dst, 16);
+    q.srcPort = srcPort;
+    q.dstPort = dstPort;
+  }
+
+  /** A pure SYN of a new tuple, kept compact. Its share of the budget full: the oldest half-open connection ends. */
+  private addHalfOpen(ho: HalfOpenTable, hash: number, p: DecodedPacket): void {
+    this.makeRoom();
+    if (ho.full) {
+      this.stats.evicted++;
+      this.stats.shedHalfOpen++;
+      this.end(this.materialize(ho.head), 'evicted');
+    }
+    ho.add(hash, p, this.order++, this.nextId++);
+    this.stats.connectionsCreated++;
+    this.stats.active++;
+    this.stats.halfOpen = ho.count;
+  }
+
+  /**
+   * The Connection of a half-open entry, made as the SYNs had made it: the same id, the
+   * first SYN at its time, the retransmissions at the last one's (only the last SYN's time
+   * is kept by a connection). Out of the table, in the hash chains, in no list yet.
+   */
+  private materialize(i: number): Connection {
+    const ho = this.halfOpen as HalfOpenTable;
+    const q = this.replay;
+    q.ipVersion = ho.addresses(i, q.data);
+    q.srcPort = ho.srcPort(i);
+    q.dstPort = ho.dstPort(i);
+    q.flags = ho.flags[i];
+    q.seq = ho.seq[i];
+    q.tsSec = ho.firstSec[i];
+    q.tsNsec = ho.firstNsec[i];
+    const c = this.newConnection(ho.tupleHash(i), q, ho.id[i]);
+    let bad = ho.badOptions[i] - ho.firstBad[i];
+    for (let k = 0; k < ho.syns[i]; k++) {
+      q.tsSec = k === 0 ? ho.firstSec[i] : ho.lastSec[i];
+      q.tsNsec = k === 0 ? ho.firstNsec[i] : ho.lastNsec[i];
+      q.options.malformed = k === 0 ? ho.firstBad[i] === 1 : bad-- > 0;
+      recordSegment(c, CLIENT, q, 0);
+      if (this.tls) feedTls(c, CLIENT, q, false);
+    }
+    ho.remove(i);
+    this.stats.halfOpen = ho.count;
+    this.account(c);
+    return c;
   }
 
   /**
@@ -217,7 +419,16 @@ export class ConnTracker {
     for (let c = this.openHead; c !== null; c = c.lruNext) all.push(c);
     for (let c = this.closedHead; c !== null; c = c.lruNext) all.push(c);
     all.sort((a, b) => a.id - b.id);
-    for (const c of all) this.end(c, reason);
+    const ho = this.halfOpen;
+    const half: number[] = [];
+    if (ho !== null) for (let i = ho.head; i >= 0; i = ho.nextOf(i)) half.push(i);
+    if (ho !== null) half.sort((a, b) => ho.id[a] - ho.id[b]);
+    let h = 0;
+    for (const c of all) {
+      for (; h < half.length && (ho as HalfOpenTable).id[half[h]] < c.id; h++) this.end(this.materialize(half[h]), reason);
+      this.end(c, reason);
+    }
+    for (; h < half.length; h++) this.end(this.materialize(half[h]), reason);
   }
 
   private isFromClient(c: Connection, p: DecodedPacket): boolean {
@@ -249,13 +460,51 @@ export class ConnTracker {
   }
 
   private create(hash: number, p: DecodedPacket): Connection {
-    if (this.stats.active >= this.maxConnections) {
-      const victim = this.leastRecentlySeen();
-      if (victim !== null) {
-        this.stats.evicted++;
-        this.end(victim, 'evicted');
-      }
+    this.makeRoom();
+    const c = this.newConnection(hash, p, this.nextId++);
+    this.stats.connectionsCreated++;
+    this.stats.active++;
+    return c;
+  }
+
+  /**
+   * At the connection cap: the least recently seen connection ends. Half-open entries and
+   * open connections are one list to this rule, merged by time (then by list order).
+   */
+  private makeRoom(): void {
+    if (this.stats.active < this.maxConnections) return;
+    const ho = this.halfOpen;
+    const h = ho === null ? -1 : ho.head;
+    const o = this.openHead;
+    const closed = this.closedHead;
+    const half = h >= 0 && (o === null || this.halfOpenFirst(h, o));
+    if (!half && o === null && closed === null) return;
+    this.stats.evicted++;
+    const openSec = half ? (ho as HalfOpenTable).lastSec[h] : (o as Connection | null)?.lastSec ?? 0;
+    const openNsec = half ? (ho as HalfOpenTable).lastNsec[h] : (o as Connection | null)?.lastNsec ?? 0;
+    if (closed !== null && ((!half && o === null) || nsBetween(openSec, openNsec, closed.lastSec, closed.lastNsec) <= 0)) {
+      this.remember(closed);
+      this.end(closed, 'evicted');
+    } else if (half) {
+      this.end(this.materialize(h), 'evicted');
+    } else {
+      this.remember(o as Connection);
+      this.end(o as Connection, 'evicted');
     }
+  }
+
+  /** The half-open entry was seen before the open connection (time, then list order). */
+  private halfOpenFirst(i: number, c: Connection): boolean {
+    const ho = this.halfOpen as HalfOpenTable;
+    const sec = ho.lastSec[i];
+    const nsec = ho.lastNsec[i];
+    if (sec !== c.lastSec) return sec < c.lastSec;
+    if (nsec !== c.lastNsec) return nsec < c.lastNsec;
+    return ho.order[i] < c.lruOrder;
+  }
+
+  /** A Connection for this packet's tuple, into the hash chains (counted by the caller). */
+  private newConnection(hash: number, p: DecodedPacket, id: number): Connection {
     const len = p.ipVersion === 4 ? 4 : 16;
     const src = this.address(p.data, p.srcOffset, len);
     const dst = this.address(p.data, p.dstOffset, len);
@@ -280,20 +529,17 @@ export class ConnTracker {
     const clientPort = flip ? p.dstPort : p.srcPort;
     const serverPort = flip ? p.srcPort : p.dstPort;
     const reused = this.pool?.pop();
-    const c = reused ?? new Connection(this.nextId, p.ipVersion, client, clientPort, server, serverPort, hash);
-    if (reused) reused.reuse(this.nextId, p.ipVersion, client, clientPort, server, serverPort, hash);
-    this.nextId++;
+    const c = reused ?? new Connection(id, p.ipVersion, client, clientPort, server, serverPort, hash);
+    if (reused) reused.reuse(id, p.ipVersion, client, clientPort, server, serverPort, hash);
     c.roleSource = role;
     if (flip) c.zeekHistory.flip();
     c.firstSec = p.tsSec;
     c.firstNsec = p.tsNsec;
     if (this.recordLadder) c.ladder = [];
-    if (this.stats.active >= this.buckets.length) this.rehash(this.buckets.length * 2);
+    if (this.stats.active - this.stats.halfOpen >= this.buckets.length) this.rehash(this.buckets.length * 2);
     const i = slot(hash, this.buckets.length);
     c.bucketNext = this.buckets[i];
     this.buckets[i] = c;
-    this.stats.connectionsCreated++;
-    this.stats.active++;
     return c;
   }
 
@@ -316,8 +562,21 @@ export class ConnTracker {
     c.endReason = reason;
     this.stats.active--;
     this.stats.connectionsEnded++;
+    this.heldByConnections -= c.heldBytes;
+    c.heldBytes = 0;
+    if (c.holdsOutOfOrder) {
+      c.holdsOutOfOrder = false;
+      this.outOfOrder.delete(c);
+    }
     this.onEnd(c);
-    if (this.pool !== null && this.pool.length < POOL_CAP) this.pool.push(c);
+    if (this.pool !== null && this.pool.length < POOL_CAP) {
+      // What it held goes now, not when it is reused.
+      c.tls = null;
+      c.reassembly = null;
+      c.tlsSummary = undefined;
+      c.ladder = null;
+      this.pool.push(c);
+    }
   }
 
   /**
@@ -348,16 +607,24 @@ export class ConnTracker {
       this.stats.idleExpired++;
       this.end(c, 'idle');
     }
-    for (let c = this.openHead; c !== null; c = this.openHead) {
-      const idle = nsBetween(c.lastSec, c.lastNsec, sec, nsec);
+    // Open connections and half-open entries, as one list merged by time.
+    const ho = this.halfOpen;
+    for (;;) {
+      const c = this.openHead;
+      const h = ho === null ? -1 : ho.head;
+      const half = h >= 0 && (c === null || this.halfOpenFirst(h, c));
+      if (!half && c === null) break;
+      const idle = half ? nsBetween((ho as HalfOpenTable).lastSec[h], (ho as HalfOpenTable).lastNsec[h], sec, nsec) : nsBetween((c as Connection).lastSec, (c as Connection).lastNsec, sec, nsec);
       if (idle < this.idleTimeoutNs || idle < this.closedTimeoutNs) break;
       this.stats.idleExpired++;
-      this.end(c, 'idle');
+      this.end(half ? this.materialize(h) : (c as Connection), 'idle');
     }
+    const t = this.evictedTuples;
+    while (t.head >= 0 && nsBetween(t.lastSec[t.head], t.lastNsec[t.head], sec, nsec) >= this.idleTimeoutNs) t.remove(t.head);
   }
 
   /** The head of either list seen longest ago (the finished one on a tie). */
-  private leastRecentlySeen(): Connection | null {
+  private leastRecentConnection(): Connection | null {
     const o = this.openHead;
     const c = this.closedHead;
     if (o === null || c === null) return o ?? c;
@@ -396,6 +663,7 @@ export class ConnTracker {
     const next = prev === null ? head : prev.lruNext;
     c.lruPrev = prev;
     c.lruNext = next;
+    c.lruOrder = this.order++;
     if (prev !== null) prev.lruNext = c;
     else if (finished) this.closedHead = c;
     else this.openHead = c;

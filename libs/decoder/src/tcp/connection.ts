@@ -21,7 +21,8 @@ export type AnomalyCode =
   | 'synack_ack_mismatch' // SYN-ACK's ack is not the SYN's seq + 1
   | 'handshake_ack_mismatch' // third packet's seq/ack do not continue the handshake
   | 'syn_retransmission'
-  | 'retransmission'
+  | 'retransmission' // bytes shown before, sent again
+  | 'out_of_order' // bytes not shown before, arriving soon after later ones (a hole filled)
   | 'seq_gap' // bytes missing from the capture
   | 'ack_unseen_data' // acknowledges bytes the capture never showed
   | 'rst_seq_unexpected' // RST seq is not the sender's next sequence number
@@ -137,9 +138,14 @@ export class Connection {
   ladder: LadderStep[] | null = null;
   ladderDropped = 0;
 
-  // Tracker bookkeeping: the LRU list (intrusive, no allocation)
+  // Tracker bookkeeping: the LRU list (intrusive, no allocation), the order it was put
+  // there in (ties in time break by it), and what the memory budget charges it.
   lruPrev: Connection | null = null;
   lruNext: Connection | null = null;
+  lruOrder = 0;
+  heldBytes = 0;
+  /** In the tracker's set of connections holding out-of-order bytes. */
+  holdsOutOfOrder = false;
 
   constructor(id: number, ipVersion: 4 | 6, client: Uint8Array, clientPort: number, server: Uint8Array, serverPort: number, hash: number) {
     this.identify(id, ipVersion, client, clientPort, server, serverPort, hash);
@@ -192,6 +198,8 @@ export class Connection {
     this.ladder = null;
     this.ladderDropped = 0;
     this.bucketNext = this.lruPrev = this.lruNext = null;
+    this.lruOrder = this.heldBytes = 0;
+    this.holdsOutOfOrder = false;
   }
 
   /** A side's counters and sequence space. */

@@ -3,6 +3,7 @@ import type { DecodedPacket } from '../decoded-packet';
 import { TcpFlag } from '../transport/tcp-flags';
 import { CLIENT, SERVER, type AnomalyCode, type Connection, type ResetPhase, type Side } from './connection';
 import { seqAdd, seqDiff, seqGt, seqRelative } from './seq';
+import type { TcpEndpoint } from './tcp-endpoint';
 import { EndpointState, zeekStateStep } from './zeek-state';
 
 /** Zeek ignores SYN/RST sequence jumps larger than this when tracking the last sequence. */
@@ -128,11 +129,15 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
     } else if (me.zeekState === EndpointState.Reset) {
       // nothing moves after a reset
     } else if (d > 0) {
-      if (!rst && seqGt(p.seq, me.seqEnd)) flag(c, notes, 'seq_gap', `${seqDiff(p.seq, me.seqEnd)} bytes before this segment were not captured`);
+      if (!rst && seqGt(p.seq, me.seqEnd)) {
+        flag(c, notes, 'seq_gap', `${seqDiff(p.seq, me.seqEnd)} bytes before this segment were not captured`);
+        openHole(me, me.seqEnd, p.seq, p.tsSec, p.tsNsec);
+      }
       me.seqEnd = end;
     } else if (len > 0 && !rst) {
-      c.zeekHistory.scaledLetter(side, 'T');
-      flag(c, notes, 'retransmission', 'retransmission (nothing new in sequence space)');
+      c.zeekHistory.scaledLetter(side, 'T'); // Zeek's T: any segment behind the highest sequence
+      if (fillsHole(me, p.seq, len, p.tsSec, p.tsNsec, c.rttNs)) flag(c, notes, 'out_of_order', 'out-of-order (bytes not seen before, soon after later ones)');
+      else flag(c, notes, 'retransmission', 'retransmission (nothing new in sequence space)');
     }
   }
 
@@ -180,6 +185,47 @@ export function recordSegment(c: Connection, side: Side, p: DecodedPacket, maxLa
       c.ladderDropped++;
     }
   }
+}
+
+/** Holes (seq_gap) remembered per side at most; past it the oldest is forgotten. */
+const MAX_HOLES = 4;
+
+/** Wireshark's out-of-order threshold when the handshake gave no iRTT: 3 ms. */
+const OOO_THRESHOLD_NS = 3e6;
+
+/** Bytes `[start, end)` skipped by a segment seen at `sec/nsec`: a later segment there is out of order or resent. */
+function openHole(ep: TcpEndpoint, start: number, end: number, sec: number, nsec: number): void {
+  const h = (ep.holes ??= []);
+  if (h.length >= MAX_HOLES * 4) h.splice(0, 4);
+  h.push(start, end, sec, nsec);
+}
+
+/**
+ * A segment behind the highest sequence number is out of order (Wireshark's
+ * tcp.analysis.out_of_order) when it brings bytes the capture had not shown, starting in
+ * a hole a later segment left, within the iRTT (else 3 ms) of that later segment:
+ * reordered on the way, not resent. Otherwise (bytes seen before, or filling a hole late,
+ * after the original was lost before the capture point) it is a retransmission.
+ */
+function fillsHole(ep: TcpEndpoint, seq: number, len: number, sec: number, nsec: number, rttNs: number): boolean {
+  const h = ep.holes;
+  if (h === null) return false;
+  for (let i = 0; i < h.length; i += 4) {
+    const start = h[i];
+    const end = h[i + 1];
+    if (seqDiff(seq, start) < 0 || seqDiff(seq, end) >= 0) continue;
+    const inTime = nsBetween(h[i + 2], h[i + 3], sec, nsec) < (rttNs > 0 ? rttNs : OOO_THRESHOLD_NS);
+    const fillEnd = seqAdd(seq, len);
+    // What is left of the hole: below the segment, above it, both (split), or nothing.
+    const below = seqDiff(seq, start) > 0;
+    const above = seqDiff(end, fillEnd) > 0;
+    if (below && above && h.length < MAX_HOLES * 4) h.push(fillEnd, end, h[i + 2], h[i + 3]);
+    if (below) h[i + 1] = seq;
+    else if (above) h[i] = fillEnd;
+    else h.splice(i, 4);
+    return inTime;
+  }
+  return false;
 }
 
 /** Count an anomaly; with a ladder, note it too. (Not a closure: this runs per packet.) */

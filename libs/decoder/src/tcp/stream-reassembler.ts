@@ -7,6 +7,9 @@ export interface ReassemblerSink {
   gap(bytes: number): void;
 }
 
+/** What a held out-of-order segment costs beside its bytes (its record and typed array), about. */
+const PENDING_SEGMENT_BYTES = 128;
+
 /** Distinct restarted ISNs remembered per direction (a bound: a SYN flood cannot grow it). */
 const MAX_OTHER_STARTS = 4;
 
@@ -83,6 +86,28 @@ export class StreamReassembler {
   acked(ack: number): void {
     if (!this.active || !this.started || this.pending.length === 0) return;
     if (seqDiff(ack, this.pending[0].seq) >= 0) this.skipToFirstPending();
+  }
+
+  /** Bytes held for out-of-order segments (with what each held segment costs beside its bytes). */
+  get heldBytes(): number {
+    return this.pendingBytes + this.pending.length * PENDING_SEGMENT_BYTES;
+  }
+
+  /**
+   * Give up the out-of-order bytes held (the tracker's memory budget): the hole before them
+   * and the bytes themselves become one gap, and the stream goes on after them. Returns
+   * the bytes let go.
+   */
+  shed(): number {
+    const n = this.pendingBytes;
+    if (this.pending.length === 0) return 0;
+    let end = this.next;
+    for (const q of this.pending) if (seqDiff(seqAdd(q.seq, q.data.length), end) > 0) end = seqAdd(q.seq, q.data.length);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.declareGap(seqDiff(end, this.next));
+    this.next = end;
+    return n;
   }
 
   stop(): void {

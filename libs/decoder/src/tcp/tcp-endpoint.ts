@@ -23,6 +23,12 @@ export class TcpEndpoint implements ZeekEndpoint {
   /** Highest ack this side's data received from the peer (raw), for Zeek's endpoint size. */
   ackedUpTo = 0;
   hasAcked = false;
+  /**
+   * Sequence ranges a later segment skipped (seq_gap), 4 numbers each: start, end, and the
+   * time it was skipped: a segment there is out of order or resent (segment-analysis.ts).
+   * Made at the first gap; most connections have none.
+   */
+  holes: number[] | null = null;
   /** Zeek's view of this endpoint (zeek-state.ts). */
   zeekState = EndpointState.Inactive;
   zeekPrevState = EndpointState.Inactive;
@@ -31,5 +37,6 @@ export class TcpEndpoint implements ZeekEndpoint {
     this.packets = this.payloadBytes = this.base = this.seqEnd = this.finCount = this.finSeq = this.rstCount = this.ackedUpTo = 0;
     this.hasBase = this.hasSeqEnd = this.finAcked = this.hasAcked = false;
     this.zeekState = this.zeekPrevState = EndpointState.Inactive;
+    this.holes = null;
   }
 }

@@ -51,4 +51,16 @@ describe('HandshakeAssembler', () => {
       }),
     );
   });
+
+  // Issue 13: 15 bytes of TLS (a handshake header claiming 262,140 bytes) cost ~256 kB each.
+  it('holds what arrived of a message, not what its header claims', () => {
+    const { a, messages } = collect(300_000);
+    a.push(Uint8Array.of(1, 0x03, 0xff, 0xfc, 1, 2, 3, 4, 5, 6));
+    expect(a.heldBytes).toBeLessThanOrEqual(256);
+    const rest = new Uint8Array(262140 - 6);
+    for (let o = 0; o < rest.length; o += 16384) a.push(rest.subarray(o, Math.min(rest.length, o + 16384)));
+    expect(messages).toHaveLength(1);
+    expect(messages[0][1]).toHaveLength(262140);
+    expect(a.heldBytes).toBe(0);
+  });
 });

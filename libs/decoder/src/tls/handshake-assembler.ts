@@ -1,3 +1,6 @@
+import { grownFor } from '../bytes';
+import { u24At as u24 } from './byte-reader';
+
 export interface HandshakeSink {
   /** A message's body, as a view (valid only during the call). Not called when the sink has `messageAt`. */
   message(type: number, body: Uint8Array): void;
@@ -10,13 +13,12 @@ export interface HandshakeSink {
   oversized(type: number, length: number): void;
 }
 
-const u24 = (b: Uint8Array, o: number): number => (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
-
 /**
  * Splits one direction's handshake-record bodies into handshake messages (a message may
  * span many records, and a record may hold many messages). A message that spans records
- * is copied once into a buffer of its exact size, so a chain fragmented over 20 records
- * costs one copy, not 20 growing ones. A message over `max` bytes is skipped instead of
+ * is copied into a buffer that doubles as its bytes arrive, up to the size its header
+ * claims: a chain fragmented over 20 records costs a few copies, and a header claiming
+ * 256 kB followed by nothing costs what arrived. A message over `max` bytes is skipped instead of
  * buffered: a huge Certificate must not blind us to the ServerKeyExchange and the
  * ChangeCipherSpec behind it (zeek/tls-fragmented-handshake.pcap: a 340 kB chain).
  */
@@ -24,6 +26,8 @@ export class HandshakeAssembler {
   /** The message being assembled: 4 header bytes, then its exact size once the header is complete. */
   private partial: Uint8Array | null = null;
   private have = 0;
+  /** The partial message's size (4 until its header is complete); its buffer grows as bytes arrive (grownFor). */
+  private size = 0;
   /** Body bytes still to skip of an oversized message. */
   private skip = 0;
   /** The sink, when it reads messages in place. */
@@ -49,6 +53,7 @@ export class HandshakeAssembler {
     while (o < end) {
       const left = end - o;
       if (left < 4) {
+        this.size = 4;
         this.partial = new Uint8Array(4);
         for (let i = 0; i < left; i++) this.partial[i] = b[o + i];
         this.have = left;
@@ -60,7 +65,8 @@ export class HandshakeAssembler {
         continue;
       }
       if (left < 4 + len) {
-        this.partial = new Uint8Array(4 + len);
+        this.size = 4 + len;
+        this.partial = grownFor(null, 0, left, this.size);
         this.partial.set(b.subarray(o, end));
         this.have = left;
         return;
@@ -89,18 +95,28 @@ export class HandshakeAssembler {
         this.partial = null;
         return o + this.startSkip(p[0], len, end - o);
       }
-      const full = new Uint8Array(4 + len);
-      full.set(p);
-      this.partial = p = full;
+      this.size = 4 + len;
     }
-    const n = Math.min(p.length - this.have, end - o);
+    const n = Math.min(this.size - this.have, end - o);
+    this.partial = p = grownFor(p, this.have, this.have + n, this.size);
     p.set(b.subarray(o, o + n), this.have);
     this.have += n;
-    if (this.have === p.length) {
+    if (this.have === this.size) {
       this.partial = null;
-      this.deliver(p[0], p, 4, p.length - 4);
+      this.deliver(p[0], p, 4, this.size - 4);
     }
     return o + n;
+  }
+
+  /** No more messages: what it held is let go. */
+  stop(): void {
+    this.partial = null;
+    this.have = this.size = this.skip = 0;
+  }
+
+  /** Bytes held for a message not yet complete (for the tracker's memory budget). */
+  get heldBytes(): number {
+    return this.partial?.length ?? 0;
   }
 
   /** Reports an oversized message and skips its body; returns how many of `available` bytes it used. */

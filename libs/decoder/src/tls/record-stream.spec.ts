@@ -61,4 +61,15 @@ describe('RecordStream', () => {
     s.push(W.hexBytes('160301000401000000ff00112233'));
     expect(out).toEqual(['22/301/01000000', 'malformed not a TLS record header']);
   });
+
+  // Issue 13: a record header claiming 18,432 bytes cost 18 kB at once, before any of them came.
+  it('holds what arrived of a record, not what its header claims, and the whole record once it is there', () => {
+    const { s: stream, out } = collect();
+    const body = new Uint8Array(18432).fill(7);
+    stream.push(Uint8Array.of(23, 3, 3, 0x48, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+    expect(stream.heldBytes).toBeLessThanOrEqual(256);
+    for (let o = 10; o < body.length; o += 1000) stream.push(body.subarray(o, Math.min(body.length, o + 1000)));
+    expect(out).toHaveLength(1);
+    expect(stream.heldBytes).toBe(0);
+  });
 });

@@ -1,3 +1,5 @@
+import { grownFor } from '../bytes';
+
 /** TLS record content types. */
 export const ContentType = { CHANGE_CIPHER_SPEC: 20, ALERT: 21, HANDSHAKE: 22, APPLICATION_DATA: 23, HEARTBEAT: 24 } as const;
 
@@ -41,17 +43,23 @@ export function looksLikeSslv2ServerHello(b: Uint8Array, o = 0): boolean {
 /**
  * Splits one direction's byte stream into records. Whole records in one delivery are
  * read where they lie (a sink with `recordAt` gets the delivery and an offset, no view).
- * A record that spans deliveries is copied once into a buffer of its exact size as soon
- * as its header is known (a 16 kB Certificate record over 30 small segments is one
- * allocation, not 30 growing ones); only a header split across deliveries joins a few
- * carried bytes to the next delivery.
+ * A record that spans deliveries is copied into a buffer that doubles as its bytes arrive,
+ * up to the size its header claims (a 16 kB Certificate record over 30 small segments
+ * is a handful of allocations, and a header claiming 18 kB followed by nothing costs what
+ * arrived, not 18 kB); only a header split across deliveries joins a few carried bytes to
+ * the next delivery.
  */
 export class RecordStream {
   /** Bytes of a record header split across deliveries (fewer than a header). */
   private carry: Uint8Array | null = null;
-  /** A record split across deliveries, header included, and how much of it arrived. */
+  /**
+   * A record split across deliveries, header included, how much of it arrived and its
+   * size: the buffer grows with the bytes that arrive (grownFor), never to what a header
+   * claims before they do.
+   */
   private partial: Uint8Array | null = null;
   private have = 0;
+  private size = 0;
   private first = true;
   /** The stream opened with an SSLv2-framed record: later non-TLS records are SSLv2 too. */
   private sslv2 = false;
@@ -66,11 +74,11 @@ export class RecordStream {
   push(data: Uint8Array): void {
     if (this.broken) return;
     if (this.partial !== null) {
-      const p = this.partial;
-      const n = Math.min(p.length - this.have, data.length);
+      const n = Math.min(this.size - this.have, data.length);
+      const p = (this.partial = grownFor(this.partial, this.have, this.have + n, this.size));
       p.set(data.subarray(0, n), this.have);
       this.have += n;
-      if (this.have < p.length) return;
+      if (this.have < this.size) return;
       this.partial = null;
       this.records(p, 0);
       if (n < data.length) this.records(data, n);
@@ -125,9 +133,21 @@ export class RecordStream {
       this.carry = b.slice(o);
       return;
     }
-    this.partial = new Uint8Array(size);
-    this.partial.set(b.subarray(o));
     this.have = b.length - o;
+    this.size = size;
+    this.partial = grownFor(null, 0, this.have, size);
+    this.partial.set(b.subarray(o));
+  }
+
+  /** No more records from this stream: what it held is let go. */
+  stop(): void {
+    this.broken = true;
+    this.partial = this.carry = null;
+  }
+
+  /** Bytes this stream holds for records not yet complete (for the tracker's memory budget). */
+  get heldBytes(): number {
+    return (this.partial?.length ?? 0) + (this.carry?.length ?? 0);
   }
 
   /** Size of the (incomplete) record at `o`, header included; -1 while its header is incomplete. */

@@ -42,6 +42,11 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
     // claims 4148), not missing stream bytes; tshark, too, counts only what is there.
     if (p.payloadCaptured < p.payloadLength && p.frameCut) session(c, recordMessages).gap(side);
   }
+  finishIfDone(c, r);
+}
+
+/** Once the session has what it needs: reassembly dropped, and a session that found no TLS let go. */
+function finishIfDone(c: Connection, r: [StreamReassembler, StreamReassembler]): void {
   const t = c.tls;
   if (t !== null && t.done) {
     r[0].stop();
@@ -50,6 +55,39 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
     c.tlsDone = true;
     if (!t.isTls && (t.messages === null || t.messages.length === 0)) c.tls = null;
   }
+}
+
+/** What reassembly (both sides' reassemblers and sinks) costs beside the bytes held, about. */
+const REASSEMBLY_BYTES = 512;
+
+/** About the bytes a connection's TLS analysis holds (the tracker's memory budget). */
+export function tlsHeldBytes(c: Connection): number {
+  const r = c.reassembly;
+  let n = r === null ? 0 : REASSEMBLY_BYTES + r[0].heldBytes + r[1].heldBytes;
+  if (c.tls !== null) n += c.tls.heldBytes;
+  else if (c.tlsSummary !== undefined) n += TLS_SUMMARY_BYTES;
+  return n;
+}
+
+/** About what a TLS summary made early costs (strings for fingerprints, names, certificates). */
+const TLS_SUMMARY_BYTES = 1024;
+
+/** The connection holds out-of-order bytes waiting for a hole to fill. */
+export function holdsOutOfOrder(c: Connection): boolean {
+  const r = c.reassembly;
+  return r !== null && (r[0].heldBytes > 0 || r[1].heldBytes > 0);
+}
+
+/**
+ * The memory budget takes the out-of-order bytes back: each side's hole and held bytes
+ * become a gap (the session stops reading that side). Returns the bytes let go.
+ */
+export function shedOutOfOrder(c: Connection): number {
+  const r = c.reassembly;
+  if (r === null) return 0;
+  const n = r[0].shed() + r[1].shed();
+  finishIfDone(c, r);
+  return n;
 }
 
 /**

@@ -52,6 +52,13 @@ export interface TlsAlert {
  * assembler, which hand it records and messages in place (no view, no closure per side);
  * the session methods it calls are public for it alone (@internal).
  */
+/**
+ * About what a session costs with both hellos parsed (measured: a TLS 1.3 handshake's
+ * session with its hellos' arrays and extensions), and what one recorded ladder message costs.
+ */
+const SESSION_BYTES = 4096;
+const MESSAGE_BYTES = 256;
+
 class Direction implements RecordSink, HandshakeSink {
   /** Made when this side turns out to speak TLS: most connections never need them. */
   records: RecordStream | null = null;
@@ -138,6 +145,18 @@ export class TlsSession {
   constructor(recordMessages: boolean) {
     this.messages = recordMessages ? [] : null;
     this.dirs = [new Direction(this, 0), new Direction(this, 1)];
+  }
+
+  /**
+   * About what the session holds, for the tracker's memory budget: the session and its
+   * parsed hellos (SESSION_BYTES), bytes waiting for the rest of a record or message, and
+   * the certificates kept.
+   */
+  get heldBytes(): number {
+    let n = SESSION_BYTES + (this.messages?.length ?? 0) * MESSAGE_BYTES;
+    for (const d of this.dirs) n += (d.records?.heldBytes ?? 0) + (d.handshakes?.heldBytes ?? 0) + (d.early?.length ?? 0);
+    if (this.certificates !== null) for (const c of this.certificates) n += c.length + 64;
+    return n;
   }
 
   get helloRetryRequest(): boolean {
@@ -238,9 +257,11 @@ export class TlsSession {
 
   /** Stop reading one side; with both sides off there is nothing left to buffer. */
   private off(side: TlsSide): void {
-    this.dirs[side].mode = 'off';
-    const records = this.dirs[side].records;
-    if (records !== null) records.broken = true;
+    const d = this.dirs[side];
+    d.mode = 'off';
+    d.records?.stop();
+    d.handshakes?.stop();
+    d.early = null;
     if (this.dirs[0].mode === 'off' && this.dirs[1].mode === 'off') this.done = true;
   }
 
