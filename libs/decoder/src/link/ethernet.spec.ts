@@ -20,6 +20,8 @@ describe('decodeEthernet', () => {
     // Malformed and unsupported variants of those frames
     ['cut inside the header (tcp-normal-close.pcap frame 1, 13 bytes)', '563b70be43ec e6e0b2b82366 08', stopped('truncated')],
     ['802.3 with an LLC that is not SNAP (snap-tcp.pcap frame 1, DSAP/SSAP 42 as STP has)', '66778899aabb 001122334455 0030 424203 000000 0800', stopped('not_ip')],
+    ['802.3 with an LLC whose DSAP is SNAP but SSAP is not (snap-tcp.pcap frame 1, SSAP 42)', '66778899aabb 001122334455 0030 aa4203 000000 0800', stopped('not_ip')],
+    ['802.3 with LLC/SNAP addresses but an I-frame control byte (snap-tcp.pcap frame 1, control 00)', '66778899aabb 001122334455 0030 aaaa00 000000 0800', stopped('not_ip')],
     ['802.3 cut inside the LLC header (snap-tcp.pcap frame 1, 16 bytes)', '66778899aabb 001122334455 0030 aaaa', stopped('truncated')],
     ['802.3 cut inside the SNAP header (snap-tcp.pcap frame 1, 20 bytes)', '66778899aabb 001122334455 0030 aaaa03 000000', stopped('truncated')],
   ])('%s', (_name, bytes, changes) => {

@@ -14,6 +14,8 @@ describe('decodeNflog', () => {
   it.each<[string, string, Partial<LayerOutcome>]>([
     ['the payload TLV after five others (frame 1): IP starts after its header, the capture ends first', `${HEADER} ${TLVS} ${PAYLOAD}`, { next: Next.IpByVersion, offset: 48, end: 52 }],
     ['a payload TLV shorter than the bytes after it (length 6): the layer ends with the TLV', `${HEADER} ${TLVS} 06000900 4500003c`, { next: Next.IpByVersion, offset: 48, end: 50 }],
+    ['an empty TLV (length 4: its header only) before the payload TLV', `${HEADER} 04000100 ${PAYLOAD}`, { next: Next.IpByVersion, offset: 12, end: 16 }],
+    ['a TLV length of 3, under its own header (then the payload TLV)', `${HEADER} 03000100 ${PAYLOAD}`, stopped('bad_header')],
     ['a TLV length under 4 (frame 1, first TLV length 2)', `${HEADER} 02000100 00000316 ${PAYLOAD}`, stopped('bad_header')],
     ['cut inside a TLV header (frame 1, 14 bytes)', `${HEADER} 08000100 00000316 0500`, stopped('truncated')],
     ['the TLVs end without a payload TLV (frame 1, 44 bytes)', `${HEADER} ${TLVS}`, stopped('truncated')],

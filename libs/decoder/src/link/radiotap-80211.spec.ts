@@ -25,6 +25,7 @@ describe('decodeRadiotap80211', () => {
     ['protected (08 41): encrypted, nothing to read', frame1('0841'), stopped('not_ip')],
     ['null data (48 01): no payload', frame1('4801'), stopped('not_ip')],
     ['a beacon (80 00): management', frame1('8000'), stopped('not_ip')],
+    ['an association request (00 00): management, even with SNAP-like bytes after its header', frame1('0000'), stopped('not_ip')],
     ['cut inside the radiotap header (3 bytes)', '000024', stopped('truncated')],
     ['cut inside the 802.11 header (frame 1, 36 + 23 bytes)', `${RADIOTAP_1} 0801 ${REST_1.slice(0, -2)}`, stopped('truncated')],
     ['cut inside the SNAP header (frame 1, 36 + 24 + 5 bytes)', `${RADIOTAP_1} 0801 ${REST_1} aaaa03 0000`, stopped('truncated')],

@@ -20,6 +20,7 @@ describe('decodeUdpTunnel', () => {
       { next: Next.IpByVersion, offset: 8 + 12 }],
     ['GTP-U T-PDU, no optional fields (ja3_lots_of_cipher_suites_2_anon.pcap frame 2, bytes 34-53)', '0868 0868 004c 0000 30ff 003c 41b13f5c 4500 003c',
       { next: Next.IpByVersion, offset: 8 + 8 }],
+    ['VXLAN to 4789 from port 2000: the lower port is no tunnel, the higher one names it', `07d0 12b5 0046 a3b7 0c000003 00000000 ${INNER_ETHERNET}`, { next: Next.Ethernet, offset: 16 }],
     ['Geneve with 8 bytes of options, IPv4', `${GENEVE_UDP} 0200 0800 00000b00 01020304 05060708 ${INNER_IPV4}`, { next: Next.EtherType, proto: 0x0800, offset: 8 + 8 + 8 }],
     ['GTP-U with one extension header (PDU session container)', `${GTP_UDP} 34ff 0040 013c5b74 0000 0085 01000100 ${INNER_IPV4}`, { next: Next.IpByVersion, offset: 8 + 12 + 4 }],
     ['GTP-U with two extension headers (8 and 4 bytes)', `${GTP_UDP} 34ff 0040 013c5b74 0000 0085 02000000 00000085 01000100 ${INNER_IPV4}`,
