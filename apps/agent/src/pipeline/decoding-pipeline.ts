@@ -71,6 +71,11 @@ export class DecodingPipeline {
     this.tracker.flush();
   }
 
+  /** End at most `max` tracked connections (oldest first); true once none is left (ConnTracker.flushSome). */
+  flushSome(max: number): boolean {
+    return this.tracker.flushSome(max);
+  }
+
   private tlsDone(c: Connection): void {
     if (c.tls !== null) this.options.onTlsOutcome?.(c.tls, c);
     if (this.keepSessions) return;

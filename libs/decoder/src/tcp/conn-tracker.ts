@@ -152,6 +152,9 @@ export class ConnTracker {
   private readonly memoryBudget: number;
   /** The order of list insertions (ties in time between the lists break by it). */
   private order = 0;
+  /** What flushSome has left to end, and how far it got. */
+  private flushQueue: (Connection | number)[] | null = null;
+  private flushNext = 0;
   /** A packet rebuilt from a half-open entry, to replay its SYNs (addresses at 0 and 16). */
   private readonly replay = newDecodedPacket();
 
@@ -415,20 +418,46 @@ export class ConnTracker {
 
   /** End every tracked connection (end of capture), oldest first. */
   flush(reason: EndReason = 'capture-end'): void {
+    while (!this.flushSome(Infinity, reason));
+  }
+
+  /**
+   * End at most `max` of the tracked connections, oldest first; true once none is left.
+   * A caller that writes each ended connection out can let its output drain between
+   * steps (a million connections open at the end of a capture are a million events).
+   * No packet may come between the steps.
+   */
+  flushSome(max: number, reason: EndReason = 'capture-end'): boolean {
+    const q = (this.flushQueue ??= this.flushOrder());
+    for (let n = 0; n < max && this.flushNext < q.length; n++) {
+      const next = q[this.flushNext++];
+      this.end(typeof next === 'number' ? this.materialize(next) : next, reason);
+    }
+    if (this.flushNext < q.length) return false;
+    this.flushQueue = null;
+    this.flushNext = 0;
+    return true;
+  }
+
+  /** Every connection and half-open entry (by slot), by id: the order they were first seen. */
+  private flushOrder(): (Connection | number)[] {
     const all: Connection[] = [];
     for (let c = this.openHead; c !== null; c = c.lruNext) all.push(c);
     for (let c = this.closedHead; c !== null; c = c.lruNext) all.push(c);
     all.sort((a, b) => a.id - b.id);
     const ho = this.halfOpen;
+    if (ho === null || ho.count === 0) return all;
     const half: number[] = [];
-    if (ho !== null) for (let i = ho.head; i >= 0; i = ho.nextOf(i)) half.push(i);
-    if (ho !== null) half.sort((a, b) => ho.id[a] - ho.id[b]);
+    for (let i = ho.head; i >= 0; i = ho.nextOf(i)) half.push(i);
+    half.sort((a, b) => ho.id[a] - ho.id[b]);
+    const out: (Connection | number)[] = [];
     let h = 0;
     for (const c of all) {
-      for (; h < half.length && (ho as HalfOpenTable).id[half[h]] < c.id; h++) this.end(this.materialize(half[h]), reason);
-      this.end(c, reason);
+      for (; h < half.length && ho.id[half[h]] < c.id; h++) out.push(half[h]);
+      out.push(c);
     }
-    for (; h < half.length; h++) this.end(this.materialize(half[h]), reason);
+    for (; h < half.length; h++) out.push(half[h]);
+    return out;
   }
 
   private isFromClient(c: Connection, p: DecodedPacket): boolean {
