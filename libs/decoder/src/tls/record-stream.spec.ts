@@ -73,3 +73,21 @@ describe('RecordStream', () => {
     expect(stream.heldBytes).toBe(0);
   });
 });
+
+describe('RecordStream: SSLv2 records shorter than a TLS header', () => {
+  // A 2-byte SSLv2 header with a 1-byte body, then more bytes: the partial buffer was
+  // made for 3 bytes and given 4 (RangeError, the whole capture stopped as an internal fault).
+  it('reads a whole short record left at the end of a delivery, at any split', () => {
+    const stream = Uint8Array.of(0x80, 0x05, 0x01, 0x03, 0x01, 0x00, 0x00, 0x80, 0x01, 0xaa, 0x80, 0x00, 0x80, 0x02, 0xcc);
+    const whole = collect();
+    whole.s.push(stream);
+    expect(whole.out).toEqual(['v2/0103010000', 'v2/aa', 'v2/']);
+    expect(whole.s.heldBytes).toBe(4); // the last record (4 bytes, 3 arrived) waits
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const split = collect();
+      split.s.push(stream.subarray(0, cut));
+      split.s.push(stream.subarray(cut));
+      expect(split.out).toEqual(whole.out);
+    }
+  });
+});

@@ -109,7 +109,14 @@ export class RecordStream {
       this.sslv2 = !looksLikeTlsRecord(b, o) && (looksLikeSslv2Hello(b, o) || looksLikeSslv2ServerHello(b, o));
     }
     while (o < b.length && !this.broken) {
-      if (b.length - o < 5) break;
+      if (b.length - o < 5) {
+        // Too few bytes for a TLS header, but an SSLv2 record can be whole in fewer: read it
+        // here, or its partial buffer would be smaller than the bytes left.
+        const size = this.sslv2 ? this.recordSize(b, o) : -1;
+        if (size < 0 || size > b.length - o) break;
+        o += this.sslv2Record(b, o);
+        continue;
+      }
       if (!looksLikeTlsRecord(b, o)) {
         if (this.sslv2) {
           const used = this.sslv2Record(b, o);
