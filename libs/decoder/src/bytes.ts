@@ -22,3 +22,28 @@ export function grownFor(buf: Uint8Array | null, have: number, need: number, siz
   if (buf !== null && have > 0) out.set(buf.subarray(0, have));
   return out;
 }
+
+/** Copies up to this long are made byte by byte (cheaper than a view and a memcpy). */
+const SMALL_COPY = 64;
+
+/**
+ * A copy of b[start, end) that owns its memory, always a plain Uint8Array. Never a Node
+ * Buffer's `slice` or `subarray` kept: those are views, and a view would keep the whole read
+ * chunk (1 MiB or more) alive for as long as the copy lives.
+ */
+export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
+  const n = end - start;
+  const out = new Uint8Array(n);
+  if (n > SMALL_COPY) out.set(b.subarray(start, end));
+  else for (let i = 0; i < n; i++) out[i] = b[start + i];
+  return out;
+}
+
+/**
+ * `a` equals the a.length bytes of `b` from `bo` (the caller knows `b` holds them; to
+ * compare two whole arrays, compare their lengths first).
+ */
+export function sameBytes(a: Uint8Array, b: Uint8Array, bo = 0): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[bo + i]) return false;
+  return true;
+}

@@ -1,3 +1,4 @@
+import { copyBytes } from '../bytes';
 import { nsBetween } from '../capture/raw-packet';
 import { newDecodedPacket, type DecodedPacket } from '../decoded-packet';
 import { TcpFlag } from '../transport/tcp-flags';
@@ -615,12 +616,12 @@ export class ConnTracker {
    * their addresses. The table is capped (cleared when full: a scan costs no more).
    */
   private address(b: Uint8Array, o: number, len: number): Uint8Array {
-    if (len !== 4) return copyBytes(b, o, len);
+    if (len !== 4) return copyBytes(b, o, o + len);
     const key = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
     let a = this.ipv4Addresses.get(key);
     if (a === undefined) {
       if (this.ipv4Addresses.size >= MAX_INTERNED_ADDRESSES) this.ipv4Addresses.clear();
-      a = copyBytes(b, o, 4);
+      a = copyBytes(b, o, o + 4);
       this.ipv4Addresses.set(key, a);
     }
     return a;
@@ -712,14 +713,4 @@ export class ConnTracker {
     c.lruPrev = null;
     c.lruNext = null;
   }
-}
-
-/**
- * A copy that owns its memory. Not `data.slice()`: on a Node Buffer that is a view, and
- * a view would keep the whole read chunk (1 MiB or more) alive for the connection's life.
- */
-function copyBytes(b: Uint8Array, o: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = b[o + i];
-  return out;
 }

@@ -20,7 +20,4 @@ function endpointHash(b: Uint8Array, o: number, len: number, port: number): numb
   return h >>> 0;
 }
 
-export function sameBytes(a: Uint8Array, b: Uint8Array, bo: number): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[bo + i]) return false;
-  return true;
-}
+export { sameBytes } from '../bytes';

@@ -73,14 +73,6 @@ export function byteListAt(b: Uint8Array, start: number, end: number): number[] 
   return out;
 }
 
-/**
- * A copy of b[start, end) that owns its memory: `Uint8Array.prototype.slice`, never a
- * Node Buffer's `slice` (a view, which would keep the whole read chunk alive).
- */
-export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
-  return Uint8Array.prototype.slice.call(b, start, end);
-}
-
 /** Longest text that is interned (an SNI host name is at most 255 bytes). */
 const INTERN_MAX = 255;
 const INTERN_CAP = 4096;

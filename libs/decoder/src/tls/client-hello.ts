@@ -1,4 +1,5 @@
-import { byteListAt, ByteReader, copyBytes, u16At } from './byte-reader';
+import { copyBytes } from '../bytes';
+import { byteListAt, ByteReader, u16At } from './byte-reader';
 import { countExtensions, extensionBlockEnd, interpretClientExtensions, readExtensions } from './extensions';
 import type { ClientHello } from './hello-types';
 
@@ -71,7 +72,7 @@ export function parseSslv2ClientHello(record: Uint8Array): ClientHello | null {
   const sidLen = r.u16();
   const challengeLen = r.u16();
   const specs = r.sub(specsLen);
-  const sessionId = r.view(sidLen).slice();
+  const sid = r.view(sidLen);
   const challenge = r.view(challengeLen);
   if (r.bad || specsLen % 3 !== 0) return null;
   const cipherSuites: number[] = [];
@@ -83,7 +84,7 @@ export function parseSslv2ClientHello(record: Uint8Array): ClientHello | null {
   const random = new Uint8Array(32);
   random.set(challenge.subarray(Math.max(0, challenge.length - 32)), 32 - Math.min(32, challenge.length));
   return {
-    version, random, sessionId, cipherSuites, compressionMethods: [0], extensions: [],
+    version, random, sessionId: copyBytes(sid, 0, sid.length), cipherSuites, compressionMethods: [0], extensions: [],
     serverName: undefined, alpn: undefined, supportedVersions: undefined, supportedGroups: undefined,
     ecPointFormats: undefined, signatureAlgorithms: undefined, keyShareGroups: undefined,
     pskOffered: false, earlyData: false, sessionTicketPresented: false, ech: false, sslv2: true,

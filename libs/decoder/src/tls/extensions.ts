@@ -1,4 +1,5 @@
-import { byteListAt, copyBytes, latin1At, u16At, u16ListAt } from './byte-reader';
+import { copyBytes } from '../bytes';
+import { byteListAt, latin1At, u16At, u16ListAt } from './byte-reader';
 import type { ClientHello, ServerHello, TlsExtension } from './hello-types';
 
 export const Ext = {

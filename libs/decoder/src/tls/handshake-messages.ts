@@ -1,4 +1,5 @@
-import { copyBytes, u24At } from './byte-reader';
+import { copyBytes } from '../bytes';
+import { u24At } from './byte-reader';
 
 /** Cap on certificates kept from one Certificate message. */
 export const MAX_CERTIFICATES = 16;

@@ -1,4 +1,4 @@
-import { grownFor } from '../bytes';
+import { copyBytes, grownFor } from '../bytes';
 
 /** TLS record content types. */
 export const ContentType = { CHANGE_CIPHER_SPEC: 20, ALERT: 21, HANDSHAKE: 22, APPLICATION_DATA: 23, HEARTBEAT: 24 } as const;
@@ -102,7 +102,7 @@ export class RecordStream {
       // Telling TLS from SSLv2 framing takes a TLS header (5 bytes) or an SSLv2 hello's first 7.
       const left = b.length - o;
       if (left < 5 || (left < 7 && !looksLikeTlsRecord(b, o))) {
-        this.carry = b.slice(o);
+        this.carry = copyBytes(b, o, b.length);
         return;
       }
       this.first = false;
@@ -137,7 +137,7 @@ export class RecordStream {
     if (o >= b.length || this.broken) return;
     const size = this.recordSize(b, o);
     if (size < 0) {
-      this.carry = b.slice(o);
+      this.carry = copyBytes(b, o, b.length);
       return;
     }
     this.have = b.length - o;

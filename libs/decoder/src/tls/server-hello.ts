@@ -1,4 +1,5 @@
-import { copyBytes, u16At } from './byte-reader';
+import { copyBytes } from '../bytes';
+import { u16At } from './byte-reader';
 import { countExtensions, extensionBlockEnd, interpretServerExtensions, readExtensions } from './extensions';
 import type { ServerHello } from './hello-types';
 

@@ -1,3 +1,4 @@
+import { copyBytes, sameBytes } from '../bytes';
 import { parseClientHello, parseSslv2ClientHello } from './client-hello';
 import { latin1At } from './byte-reader';
 import { HandshakeAssembler, type HandshakeSink } from './handshake-assembler';
@@ -179,7 +180,7 @@ export class TlsSession {
     if (ch === null || sh === null) return false;
     if (sh.sslv2) return this.sslv2Resumed;
     if (isTls13(this.version)) return sh.pskSelected;
-    const sessionEcho = ch.sessionId.length > 0 && equal(ch.sessionId, sh.sessionId);
+    const sessionEcho = ch.sessionId.length > 0 && ch.sessionId.length === sh.sessionId.length && sameBytes(ch.sessionId, sh.sessionId);
     // Abbreviated handshake (ticket or id): the server's CCS came without a ServerHelloDone.
     return sessionEcho || (this.dirs[1].ccs && !this.serverHelloDone);
   }
@@ -208,7 +209,7 @@ export class TlsSession {
       b.set(bytes, early.length);
     }
     if (b.length < 7 && !looksLikeTlsRecord(b)) {
-      d.early = early === null ? bytes.slice() : b;
+      d.early = early === null ? copyBytes(bytes, 0, bytes.length) : b;
       return;
     }
     d.early = null;
@@ -459,12 +460,6 @@ export function opensHttp(b: Uint8Array, o: number, n: number, side: TlsSide): b
 
 export function isTls13(version: number | null): boolean {
   return version !== null && (version === 0x0304 || (version >> 8) === 0x7f || (version >> 8) === 0x7e || version === 0xfb17 || version === 0xfb1a);
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function guessPlaintextProtocol(prefix: string): string {

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { sameBytes } from '../bytes';
 
 /** ECS `tls.server.x509`, plus key and fingerprint; `error` when the DER does not parse. */
 export interface X509Summary {
@@ -28,7 +29,7 @@ const RECENT_MAX = 256;
 export function summarizeCertificate(der: Uint8Array): X509Summary {
   const key = fnv1a(der);
   let entry = recent.get(key);
-  if (entry === undefined || !sameBytes(entry.der, der)) {
+  if (entry === undefined || entry.der.length !== der.length || !sameBytes(entry.der, der)) {
     if (recent.size >= RECENT_MAX) recent.clear();
     entry = { der: der.slice(), summary: parseCertificate(der) };
     recent.set(key, entry);
@@ -80,10 +81,4 @@ function fnv1a(b: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
   return h >>> 0;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
