@@ -8,6 +8,7 @@ export { newDecodedPacket, type DecodedPacket, type TcpOptions } from './decoded
 export { LinkType, LINK_TYPE_NAMES } from './link/link-types';
 export { TcpFlag, flagNames } from './transport/tcp-flags';
 export { formatIp, formatIpv4, formatIpv6 } from './address';
+export { DEFAULT_MEMORY_BUDGET_BYTES } from './tcp/memory-costs';
 export { ConnTracker, type ConnTrackerOptions, type ConnTrackerStats } from './tcp/conn-tracker';
 export {
   Connection, CLIENT, SERVER,

@@ -1,4 +1,8 @@
-import { ConnTracker, PacketDecoder, tlsEvent, type Connection, type RawPacket, type TlsSession } from '@shakewatch/decoder';
+import { ConnTracker, DEFAULT_MEMORY_BUDGET_BYTES, PacketDecoder, tlsEvent, type Connection, type RawPacket, type TlsSession } from '@shakewatch/decoder';
+import { HeapGuard } from './heap-guard';
+
+/** Packets between two looks at the heap (a mask: every 65,536). */
+const GUARD_EVERY = 0xffff;
 
 export interface DecodingPipelineOptions {
   /** Connections tracked at once; the least recently seen are evicted past it. */
@@ -37,12 +41,15 @@ export class DecodingPipeline {
   /** Packets decoded down to TCP. */
   tcpPackets = 0;
   private readonly keepSessions: boolean;
+  private readonly heap: HeapGuard;
+  private packets = 0;
   private readonly tlsEvents: boolean;
 
   constructor(private readonly options: DecodingPipelineOptions) {
     this.keepSessions = options.recordLadder === true;
     this.tlsEvents = options.tlsEvents === true;
     this.decoder = new PacketDecoder();
+    this.heap = new HeapGuard(options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
     this.tracker = new ConnTracker((c) => this.ended(c), {
       maxConnections: options.maxConnections,
       memoryBudgetBytes: options.memoryBudgetBytes,
@@ -55,6 +62,7 @@ export class DecodingPipeline {
   }
 
   packet(raw: RawPacket): void {
+    if ((++this.packets & GUARD_EVERY) === 0) this.heap.check();
     const p = this.decoder.decode(raw);
     if (p === null) return;
     this.tcpPackets++;

@@ -36,5 +36,8 @@ export function negotiatedCipher(t: TlsSession): string | undefined {
 /** Client Hello to the last Finished, as seen on the wire; undefined unless the handshake completed. */
 export function tlsHandshakeSeconds(t: TlsSession): number | undefined {
   if (!t.established || t.startSec < 0) return undefined;
-  return ((t.endSec - t.startSec) * 1e9 + (t.endNsec - t.startNsec)) / 1e9;
+  const ns = (t.endSec - t.startSec) * 1e9 + (t.endNsec - t.startNsec);
+  // A Finished stamped before its Client Hello (damaged or reordered capture times)
+  // measures nothing: no negative duration in an event, none summed into a histogram.
+  return ns < 0 ? undefined : ns / 1e9;
 }

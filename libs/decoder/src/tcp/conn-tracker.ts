@@ -9,6 +9,7 @@ import { isLikelyServerPort } from './likely-server-ports';
 import { CONNECTION_BYTES, DEFAULT_MEMORY_BUDGET_BYTES, EVICTED_ENTRY_BYTES, LADDER_STEP_BYTES } from './memory-costs';
 import { feedTls, holdsOutOfOrder, shedOutOfOrder, tlsHeldBytes } from '../tls/tls-feed';
 import { recordSegment } from './segment-analysis';
+import { SegmentArena } from './segment-arena';
 import { AS_STORED, TupleTable } from './tuple-table';
 
 /** Cap on the interned IPv4 address table (about 250 bytes an entry). */
@@ -146,6 +147,8 @@ export class ConnTracker {
   private readonly halfOpen: HalfOpenTable | null;
   /** Tuples of evicted connections: their later segments are counted, not made new connections. */
   private readonly evictedTuples: TupleTable;
+  /** Where reassembly keeps out-of-order copies (counted here, not per connection). */
+  private readonly arena = new SegmentArena();
   /** Connections holding out-of-order bytes, oldest first: the budget takes those bytes back first. */
   private readonly outOfOrder = new Set<Connection>();
   /** What the connections hold by the accounting (each one's `heldBytes`). */
@@ -222,7 +225,7 @@ export class ConnTracker {
     const handshakeWasDone = conn.handshakeDone;
     const tlsWasDone = conn.tlsDone;
     recordSegment(conn, side, p, this.recordLadder ? this.maxLadderSteps : 0);
-    if (this.tls) feedTls(conn, side, p, this.recordLadder);
+    if (this.tls) feedTls(conn, side, p, this.recordLadder, this.arena);
     if (conn.handshakeDone && !handshakeWasDone) this.onHandshake?.(conn);
     if (conn.tlsDone && !tlsWasDone) this.onTlsDone?.(conn);
     if (!wasFinished && conn.finished) {
@@ -240,7 +243,7 @@ export class ConnTracker {
 
   /** Bytes of all connection state by the accounting (memory-costs.ts). */
   memoryUsed(): number {
-    const n = this.heldByConnections + (this.pool?.length ?? 0) * CONNECTION_BYTES + this.buckets.length * 8 + (this.halfOpen?.bytes ?? 0) + this.evictedTuples.bytes;
+    const n = this.heldByConnections + this.arena.bytes + (this.pool?.length ?? 0) * CONNECTION_BYTES + this.buckets.length * 8 + (this.halfOpen?.bytes ?? 0) + this.evictedTuples.bytes;
     this.stats.memoryBytes = n;
     return n;
   }
@@ -363,7 +366,7 @@ export class ConnTracker {
       q.tsNsec = k === 0 ? ho.firstNsec[i] : ho.lastNsec[i];
       q.options.malformed = k === 0 ? ho.firstBad[i] === 1 : bad-- > 0;
       recordSegment(c, CLIENT, q, 0);
-      if (this.tls) feedTls(c, CLIENT, q, false);
+      if (this.tls) feedTls(c, CLIENT, q, false, this.arena);
     }
     ho.remove(i);
     this.stats.halfOpen = ho.count;
@@ -589,6 +592,11 @@ export class ConnTracker {
     }
     c.bucketNext = null;
     this.lruRemove(c);
+    // Out-of-order copies go back to the arena now (a dropped reassembler would hold its slabs).
+    if (c.reassembly !== null) {
+      c.reassembly[0].stop();
+      c.reassembly[1].stop();
+    }
     c.endReason = reason;
     this.stats.active--;
     this.stats.connectionsEnded++;

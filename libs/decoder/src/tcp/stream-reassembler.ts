@@ -1,3 +1,4 @@
+import type { SegmentArena } from './segment-arena';
 import { seqAdd, seqDiff } from './seq';
 
 export interface ReassemblerSink {
@@ -41,7 +42,8 @@ export class StreamReassembler {
    */
   private otherStarts: number[] | null = null;
 
-  constructor(private readonly sink: ReassemblerSink, private readonly maxPendingBytes = 256 * 1024) {}
+  /** `arena`: where held copies are cut from (counted by the tracker); without one, each is its own allocation. */
+  constructor(private readonly sink: ReassemblerSink, private readonly maxPendingBytes = 256 * 1024, private readonly arena: SegmentArena | null = null) {}
 
   /** The sequence number of the first data byte (after a SYN: ISN + 1). */
   start(seq: number): void {
@@ -79,7 +81,7 @@ export class StreamReassembler {
       this.deliver(data);
       return;
     }
-    this.insert(seq, data.slice());
+    this.insert(seq, this.arena === null ? data.slice() : this.arena.copy(data));
   }
 
   /** The peer acknowledged up to `ack`: a hole below it will never be filled from the capture. */
@@ -88,9 +90,9 @@ export class StreamReassembler {
     if (seqDiff(ack, this.pending[0].seq) >= 0) this.skipToFirstPending();
   }
 
-  /** Bytes held for out-of-order segments (with what each held segment costs beside its bytes). */
+  /** Bytes held for out-of-order segments: what each costs beside its bytes, and the bytes unless an arena holds them. */
   get heldBytes(): number {
-    return this.pendingBytes + this.pending.length * PENDING_SEGMENT_BYTES;
+    return (this.arena === null ? this.pendingBytes : 0) + this.pending.length * PENDING_SEGMENT_BYTES;
   }
 
   /**
@@ -103,8 +105,7 @@ export class StreamReassembler {
     if (this.pending.length === 0) return 0;
     let end = this.next;
     for (const q of this.pending) if (seqDiff(seqAdd(q.seq, q.data.length), end) > 0) end = seqAdd(q.seq, q.data.length);
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.dropPending();
     this.declareGap(seqDiff(end, this.next));
     this.next = end;
     return n;
@@ -112,6 +113,11 @@ export class StreamReassembler {
 
   stop(): void {
     this.active = false;
+    this.dropPending();
+  }
+
+  private dropPending(): void {
+    if (this.arena !== null) for (const q of this.pending) this.arena.release(q.data);
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -143,6 +149,7 @@ export class StreamReassembler {
       this.pending.shift();
       this.pendingBytes -= first.data.length;
       if (behind < first.data.length) this.deliver(first.data.subarray(behind));
+      this.arena?.release(first.data);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { DecodedPacket } from '../decoded-packet';
 import type { Connection, Side } from '../tcp/connection';
+import type { SegmentArena } from '../tcp/segment-arena';
 import { StreamReassembler, type ReassemblerSink } from '../tcp/stream-reassembler';
 import { TcpFlag } from '../transport/tcp-flags';
 import { opensHttp, TlsSession } from './tls-session';
@@ -17,7 +18,7 @@ export const TLS_REASSEMBLY_CAP = 256 * 1024;
  * session that found no TLS hello and noted no message is let go at once, since
  * nothing shows it (`c.tls` null reads the same as a session without TLS).
  */
-export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessages: boolean): void {
+export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessages: boolean, arena: SegmentArena | null = null): void {
   if (c.tlsDone) return;
   const flags = p.flags;
   let r = c.reassembly;
@@ -30,7 +31,7 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
       c.tlsDone = true;
       return;
     }
-    r = c.reassembly = newReassembly(c, recordMessages);
+    r = c.reassembly = newReassembly(c, recordMessages, arena);
   }
   if (flags & TcpFlag.SYN) r[side].start((p.seq + 1) >>> 0);
   if (flags & TcpFlag.ACK && !(flags & TcpFlag.RST)) r[side ^ 1].acked(p.ack);
@@ -118,8 +119,8 @@ function firstBytesOpenHttp(c: Connection, side: Side, p: DecodedPacket): boolea
 }
 
 /** Both sides' reassemblers, told the stream starts seen so far (as if made at the first SYN). */
-function newReassembly(c: Connection, recordMessages: boolean): [StreamReassembler, StreamReassembler] {
-  const r: [StreamReassembler, StreamReassembler] = [new StreamReassembler(new TlsSink(c, 0, recordMessages), TLS_REASSEMBLY_CAP), new StreamReassembler(new TlsSink(c, 1, recordMessages), TLS_REASSEMBLY_CAP)];
+function newReassembly(c: Connection, recordMessages: boolean, arena: SegmentArena | null): [StreamReassembler, StreamReassembler] {
+  const r: [StreamReassembler, StreamReassembler] = [new StreamReassembler(new TlsSink(c, 0, recordMessages), TLS_REASSEMBLY_CAP, arena), new StreamReassembler(new TlsSink(c, 1, recordMessages), TLS_REASSEMBLY_CAP, arena)];
   if (c.tlsStart0 !== -1) r[0].start(c.tlsStart0);
   if (c.tlsStart1 !== -1) r[1].start(c.tlsStart1);
   return r;

@@ -54,10 +54,11 @@ export interface TlsAlert {
  * the session methods it calls are public for it alone (@internal).
  */
 /**
- * About what a session costs with both hellos parsed (measured: a TLS 1.3 handshake's
- * session with its hellos' arrays and extensions), and what one recorded ladder message costs.
+ * About what a session costs (measured): the session with its two directions, each hello
+ * parsed (arrays of suites, extensions, names), and one recorded ladder message.
  */
-const SESSION_BYTES = 4096;
+const SESSION_BYTES = 768;
+const HELLO_BYTES = 1536;
 const MESSAGE_BYTES = 256;
 
 class Direction implements RecordSink, HandshakeSink {
@@ -150,11 +151,14 @@ export class TlsSession {
 
   /**
    * About what the session holds, for the tracker's memory budget: the session and its
-   * parsed hellos (SESSION_BYTES), bytes waiting for the rest of a record or message, and
+   * parsed hellos, bytes waiting for the rest of a record or message, and
    * the certificates kept.
    */
   get heldBytes(): number {
     let n = SESSION_BYTES + (this.messages?.length ?? 0) * MESSAGE_BYTES;
+    if (this.clientHello !== null) n += HELLO_BYTES;
+    if (this.serverHello !== null) n += HELLO_BYTES;
+    if (this.helloRetry !== null) n += HELLO_BYTES;
     for (const d of this.dirs) n += (d.records?.heldBytes ?? 0) + (d.handshakes?.heldBytes ?? 0) + (d.early?.length ?? 0);
     if (this.certificates !== null) for (const c of this.certificates) n += c.length + 64;
     return n;
