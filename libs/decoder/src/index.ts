@@ -20,7 +20,7 @@ export { CaptureAnalyzer, type CaptureAnalyzerOptions, type AnalyzerError } from
 export { PACKET_SKIP_REASONS, type CaptureError, type CaptureErrorCode, type PacketSkipReason } from './errors';
 export { tlsEvent, type TlsEvent } from './event/tls-event';
 export { negotiatedCipher, reportedAlert, tlsHandshakeSeconds, type ReportedAlert } from './event/tls-outcome';
-export { TlsSession, isTls13, type TlsMessage, type TlsAlert } from './tls/tls-session';
+export { TlsSession, type TlsMessage, type TlsAlert } from './tls/tls-session';
 export type { ClientHello, ServerHello, TlsExtension } from './tls/hello-types';
 export { summarizeCertificate, type X509Summary } from './tls/x509-summary';
 export { ja3, ja3s, type Ja3 } from './tls/fingerprint/ja3';
@@ -29,7 +29,7 @@ export { cipherSuiteName, ssl2CipherSpecName } from './tls/tables/cipher-suites'
 export { namedGroupName } from './tls/tables/named-groups';
 export { alertDescriptionName, alertLevelName } from './tls/tables/alert-descriptions';
 export { handshakeTypeName } from './tls/tables/handshake-types';
-export { versionName, ecsTlsVersion } from './tls/tables/versions';
+export { versionName, ecsTlsVersion, isTls13 } from './tls/tables/versions';
 export { connectionEventJson } from './event/connection-event-json';
 export { writeConnectionEvent } from './event/connection-event-bytes';
 export { JsonByteWriter } from './event/json-byte-writer';

@@ -1,8 +1,5 @@
 import { copyBytes, grownFor } from '../bytes';
 
-/** TLS record content types. */
-export const ContentType = { CHANGE_CIPHER_SPEC: 20, ALERT: 21, HANDSHAKE: 22, APPLICATION_DATA: 23, HEARTBEAT: 24 } as const;
-
 /** A record body may be at most 2^14 + 2048 bytes (ciphertext, RFC 5246 6.2.3). */
 export const MAX_RECORD_BODY = 16384 + 2048;
 

@@ -1,8 +1,7 @@
 import { ByteReader } from './byte-reader';
 import type { ServerHello } from './hello-types';
+import { Sslv2Message } from './tables/handshake-types';
 
-/** SSLv2 message types (draft-hickman-netscape-ssl-00, "SSL Record Protocol Specification"). */
-export const Sslv2Message = { ERROR: 0, CLIENT_HELLO: 1, CLIENT_MASTER_KEY: 2, SERVER_HELLO: 4 } as const;
 
 /**
  * An SSLv2 SERVER-HELLO record body (type 4): session-id-hit, certificate type, version,

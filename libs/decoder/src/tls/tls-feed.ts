@@ -3,7 +3,8 @@ import type { Connection, Side } from '../tcp/connection';
 import type { SegmentArena } from '../tcp/segment-arena';
 import { StreamReassembler, type ReassemblerSink } from '../tcp/stream-reassembler';
 import { TcpFlag } from '../transport/tcp-flags';
-import { opensHttp, TlsSession } from './tls-session';
+import { opensHttp } from './plaintext-detection';
+import { TlsSession } from './tls-session';
 
 /** Byte cap per direction for handshake reassembly (out-of-order bytes held). */
 export const TLS_REASSEMBLY_CAP = 256 * 1024;

@@ -1,5 +1,6 @@
 import { tlsEvent } from '../event/tls-event';
-import { HandshakeType, MAX_HANDSHAKE_MESSAGE, TlsSession } from './tls-session';
+import { HandshakeType } from './tables/handshake-types';
+import { MAX_HANDSHAKE_MESSAGE, TlsSession } from './tls-session';
 import * as W from '../testing/tls-streams';
 
 /** Feeds recorded chunks to a fresh session, one segment at a time, 1 ms apart. */
@@ -74,7 +75,9 @@ describe('TlsSession on corpus byte streams', () => {
     expect(t.serverHello?.cipherSuite).toBe(0xc030);
     expect(t.clientHello?.serverName).toBe('database-1.cyx4x7yvdoay.us-east-1.rds.amazonaws.com');
   });
+});
 
+describe('TlsSession: the server\'s key exchange, past an oversized message', () => {
   it('reads a ServerKeyExchange curve only for ECDHE suites (mercury/faketls_potatovpn.pcap, suite 0x8c62)', () => {
     const t = new TlsSession(false);
     t.data(1, W.hexBytes(W.FAKE_SUITE_SKE), 0, 0);

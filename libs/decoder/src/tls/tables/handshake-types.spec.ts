@@ -1,5 +1,5 @@
 import {
-  CONTENT_TYPES, HANDSHAKE_TYPES, contentTypeName, handshakeTypeName, ssl2MessageTypeName,
+  CONTENT_TYPES, ContentType, HANDSHAKE_TYPES, HandshakeType, SSL2_MESSAGE_TYPES, Sslv2Message, contentTypeName, handshakeTypeName, ssl2MessageTypeName,
 } from './handshake-types';
 
 const dupes = (names: string[]) => names.filter((n, i) => names.indexOf(n) !== i);
@@ -46,5 +46,13 @@ describe('handshake and content type tables', () => {
     expect(handshakeTypeName(67)).toBe('next_protocol');
     expect(handshakeTypeName(7)).toBe('0x07');
     expect(contentTypeName(0x80)).toBe('0x80');
+  });
+
+  it('names the constants the decoder acts on as the tables name their codes', () => {
+    const named = (constants: Record<string, number>, table: ReadonlyMap<number, string>) =>
+      Object.entries(constants).filter(([name, code]) => table.get(code) !== name.toLowerCase());
+    expect(named(HandshakeType, HANDSHAKE_TYPES)).toEqual([]);
+    expect(named(ContentType, CONTENT_TYPES)).toEqual([]);
+    expect(named(Sslv2Message, SSL2_MESSAGE_TYPES)).toEqual([]);
   });
 });

@@ -4,6 +4,19 @@
 // left out here, since the decoder still sees them in TLS 1.2 and earlier. See README.md.
 import { hex } from './grease';
 
+/** The handshake types the decoder acts on, by name (HANDSHAKE_TYPES names every code). */
+export const HandshakeType = {
+  HELLO_REQUEST: 0, CLIENT_HELLO: 1, SERVER_HELLO: 2, NEW_SESSION_TICKET: 4, END_OF_EARLY_DATA: 5,
+  ENCRYPTED_EXTENSIONS: 8, CERTIFICATE: 11, SERVER_KEY_EXCHANGE: 12, CERTIFICATE_REQUEST: 13,
+  SERVER_HELLO_DONE: 14, CERTIFICATE_VERIFY: 15, CLIENT_KEY_EXCHANGE: 16, FINISHED: 20, CERTIFICATE_STATUS: 22,
+} as const;
+
+/** Record content types, by name (CONTENT_TYPES names every code). */
+export const ContentType = { CHANGE_CIPHER_SPEC: 20, ALERT: 21, HANDSHAKE: 22, APPLICATION_DATA: 23, HEARTBEAT: 24 } as const;
+
+/** SSLv2 message types the decoder acts on, by name (SSL2_MESSAGE_TYPES names every code). */
+export const Sslv2Message = { ERROR: 0, CLIENT_HELLO: 1, CLIENT_MASTER_KEY: 2, SERVER_HELLO: 4 } as const;
+
 export const HANDSHAKE_TYPES: ReadonlyMap<number, string> = new Map([
   [0, 'hello_request'], // IANA: _RESERVED
   [1, 'client_hello'],

@@ -1,4 +1,4 @@
-import { VERSIONS, ecsTlsVersion, versionName } from './versions';
+import { VERSIONS, ecsTlsVersion, isTls13, versionName } from './versions';
 
 const dupes = (names: string[]) => names.filter((n, i) => names.indexOf(n) !== i);
 
@@ -39,5 +39,13 @@ describe('version table', () => {
     expect(ecsTlsVersion(0xfeff)).toEqual({ protocol: 'dtls', version: '1.0' });
     expect(ecsTlsVersion(0x1a1a)).toBeUndefined();
     expect(ecsTlsVersion(0x0101)).toBeUndefined();
+  });
+
+  it.each([
+    [0x0304, true], [0x7f17, true], [0x7e02, true], [0xfb17, true], [0xfb1a, true],
+    [0x0303, false], [0x0002, false], [0xfefc, false], [0x0a0a, false],
+  ])('isTls13(%i) is %s (drafts and variants negotiate as TLS 1.3)', (code, expected) => {
+    expect(isTls13(code)).toBe(expected);
+    expect(isTls13(null)).toBe(false);
   });
 });

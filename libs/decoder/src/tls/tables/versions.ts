@@ -28,6 +28,14 @@ function isTls13Draft(code: number): boolean {
   return (code & 0xff00) === 0x7f00;
 }
 
+/**
+ * A negotiated version that works as TLS 1.3: 0x0304, its drafts (0x7fNN), Google's
+ * experiment variants (0x7eNN) and Facebook's draft variants (0xfb17, 0xfb1a).
+ */
+export function isTls13(version: number | null): boolean {
+  return version !== null && (version === 0x0304 || isTls13Draft(version) || (version >> 8) === 0x7e || version === 0xfb17 || version === 0xfb1a);
+}
+
 /** 'TLS 1.2', 'TLS 1.3 (draft 23)', 'GREASE (0x1a1a)', else the hex code ('0x0305'). */
 export function versionName(code: number): string {
   const name = VERSIONS.get(code);

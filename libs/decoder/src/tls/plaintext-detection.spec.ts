@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { opensHttp, TlsSession, type TlsSide } from './tls-session';
+import type { TlsSide } from './handshake-state';
+import { grownPrefix, opensHttp, opensTls, plaintextProtocol, startsTlsUpgrade } from './plaintext-detection';
+import { TlsSession } from './tls-session';
 
 const ascii = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
 
@@ -50,5 +52,40 @@ describe('opensHttp (feedTls makes no session for a stream that opens HTTP/1)', 
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('STARTTLS: the upgrade and the protocol before it', () => {
+  it.each([
+    ['CONNECT ts01-b.cloudsink.net:443 HTTP/1.0', 'http-connect'], // ja4/https-connect.pcap
+    ['220 mail.example.com ESMTP', 'smtp'],
+    ['EHLO client\r\n', 'smtp'],
+    ['* OK IMAP4rev1 ready', 'imap'],
+    ['a1 STARTTLS\r\n', 'imap'],
+    ['+OK POP3 ready', 'pop3'],
+    ['STLS\r\n', 'pop3'],
+    ["<?xml version='1.0'?>", 'xmpp'],
+    ['\x00\x00\x00\x08\x04\xd2\x16\x2fS', 'binary'], // PostgreSQL's SSLRequest, then its 'S'
+    ['SSH-2.0-OpenSSH', 'unknown'],
+  ])('%j -> %s', (prefix, protocol) => {
+    expect(plaintextProtocol(prefix)).toBe(protocol);
+  });
+
+  it('takes TLS for an upgrade only at the start of a delivery after some plaintext, and only a handshake record', () => {
+    const hello = Uint8Array.of(22, 3, 1, 0, 0x2a, 1, 0, 0);
+    expect(startsTlsUpgrade(hello, 10)).toBe(true);
+    expect(startsTlsUpgrade(hello, 0)).toBe(false);
+    expect(startsTlsUpgrade(Uint8Array.of(23, 3, 3, 0, 10), 10)).toBe(false);
+    expect(opensTls(hello, 0, 0)).toBe(true);
+    expect(opensTls(Uint8Array.of(0x80, 0x2e, 0x01, 0x03, 0x01), 0, 0)).toBe(true); // SSLv2-framed CLIENT-HELLO
+    expect(opensTls(Uint8Array.of(0x80, 0x2e, 0x01, 0x03, 0x01), 0, 1)).toBe(false);
+  });
+
+  it('grows the prefix only while it is short of 16 characters, by at most 16 of a delivery', () => {
+    const p = grownPrefix('', ascii('220 mail.example.com ESMTP'));
+    expect(p).toBe('220 mail.example');
+    expect(grownPrefix(p, ascii('more'))).toBe(p);
+    expect(grownPrefix('S', ascii('abc'))).toBe('Sabc');
+    expect(grownPrefix('S', new Uint8Array(0))).toBe('S');
   });
 });
