@@ -5,27 +5,27 @@ import { runInNewContext } from 'node:vm';
  * Keeps the JavaScript heap near the tracker's memory budget. V8 collects its old space
  * lazily: state churned under an attack (connections shed and made again, hundreds of
  * thousands a second) left the heap holding twice to three times the live state as garbage
- * (bench/README.md, attacks). When the heap in use passes the budget plus a margin, one full
- * collection runs; normal traffic never gets there. If the live heap alone is past the
- * limit (state the budget does not see), the limit moves above it, so collections never
- * run back to back.
+ * (bench/README.md, attacks). When the heap in use passes the budget, one full collection
+ * runs; normal traffic never gets there. If the live heap alone is near the limit (state
+ * the budget does not see), the limit moves a quarter above it, so collections never run
+ * back to back.
  */
 export class HeapGuard {
   collections = 0;
   private limit: number;
   private readonly collect: () => void;
 
-  constructor(budgetBytes: number, private readonly marginBytes = 64 * 1024 * 1024) {
-    this.limit = budgetBytes + marginBytes;
+  /** `limitBytes`: the memory budget (the tracker holds its accounted state to three quarters of it). */
+  constructor(private limitBytes: number) {
     this.collect = exposeGc();
   }
 
   check(): void {
-    if (getHeapStatistics().used_heap_size <= this.limit) return;
+    if (getHeapStatistics().used_heap_size <= this.limitBytes) return;
     this.collect();
     this.collections++;
     const live = getHeapStatistics().used_heap_size;
-    if (live > this.limit - this.marginBytes / 2) this.limit = live + this.marginBytes;
+    if (live > this.limitBytes * 0.9) this.limitBytes = Math.ceil(live * 1.25);
   }
 }
 

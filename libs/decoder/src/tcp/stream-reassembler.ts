@@ -9,7 +9,7 @@ export interface ReassemblerSink {
 }
 
 /** What a held out-of-order segment costs beside its bytes (its record and typed array), about. */
-const PENDING_SEGMENT_BYTES = 128;
+const PENDING_SEGMENT_BYTES = 192;
 
 /** Distinct restarted ISNs remembered per direction (a bound: a SYN flood cannot grow it). */
 const MAX_OTHER_STARTS = 4;

@@ -60,7 +60,7 @@ function finishIfDone(c: Connection, r: [StreamReassembler, StreamReassembler]):
 }
 
 /** What reassembly (both sides' reassemblers and sinks) costs beside the bytes held, about. */
-const REASSEMBLY_BYTES = 512;
+const REASSEMBLY_BYTES = 1024;
 
 /** About the bytes a connection's TLS analysis holds (the tracker's memory budget). */
 export function tlsHeldBytes(c: Connection): number {

@@ -24,7 +24,7 @@ const ECDH_SUITE = /^TLS_ECDH(E_|_anon_)/;
  * About what a session costs (measured): the session with its two directions, each hello
  * parsed (arrays of suites, extensions, names), and one recorded ladder message.
  */
-const SESSION_BYTES = 768;
+const SESSION_BYTES = 1280;
 const HELLO_BYTES = 1536;
 const MESSAGE_BYTES = 256;
 
