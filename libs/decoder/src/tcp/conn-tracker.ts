@@ -156,8 +156,17 @@ export class ConnTracker {
   private readonly evictedTuples: TupleTable;
   /** Where reassembly keeps out-of-order copies (counted here, not per connection). */
   private readonly arena = new SegmentArena();
-  /** Connections holding out-of-order bytes, oldest first: the budget takes those bytes back first. */
-  private readonly outOfOrder = new Set<Connection>();
+  /**
+   * Connections that started holding out-of-order bytes, oldest first, with their ids (a
+   * reused Connection is another connection): the budget takes those bytes back first.
+   * Entries whose connection no longer holds any are skipped, and dropped in bulk (a Set
+   * used as a queue kept its deleted entries at the front: each look cost a scan).
+   */
+  private oooQueue: Connection[] = [];
+  private oooIds: number[] = [];
+  private oooHead = 0;
+  /** Connections holding out-of-order bytes now. */
+  private oooHolding = 0;
   /** What the connections hold by the accounting (each one's `heldBytes`). */
   private heldByConnections = 0;
   private readonly memoryBudget: number;
@@ -266,11 +275,47 @@ export class ConnTracker {
     this.heldByConnections += held - c.heldBytes;
     c.heldBytes = held;
     const ooo = c.reassembly !== null && holdsOutOfOrder(c);
-    if (ooo !== c.holdsOutOfOrder) {
-      c.holdsOutOfOrder = ooo;
-      if (ooo) this.outOfOrder.add(c);
-      else this.outOfOrder.delete(c);
+    if (ooo !== c.holdsOutOfOrder) this.setHoldsOutOfOrder(c, ooo);
+  }
+
+  private setHoldsOutOfOrder(c: Connection, holds: boolean): void {
+    c.holdsOutOfOrder = holds;
+    if (!holds) {
+      this.oooHolding--;
+      return;
     }
+    this.oooHolding++;
+    this.oooQueue.push(c);
+    this.oooIds.push(c.id);
+    if (this.oooQueue.length - this.oooHead > 2 * this.oooHolding + 1024) this.compactOutOfOrder();
+  }
+
+  /** The connection that has held out-of-order bytes longest, or null. */
+  private oldestHoldingOutOfOrder(): Connection | null {
+    while (this.oooHead < this.oooQueue.length) {
+      const c = this.oooQueue[this.oooHead];
+      const id = this.oooIds[this.oooHead++];
+      if (c.holdsOutOfOrder && c.id === id) return c;
+    }
+    return null;
+  }
+
+  /** The queue without the entries of connections that no longer hold out-of-order bytes. */
+  private compactOutOfOrder(): void {
+    const queue: Connection[] = [];
+    const ids: number[] = [];
+    const seen = new Set<Connection>();
+    for (let i = this.oooHead; i < this.oooQueue.length; i++) {
+      const c = this.oooQueue[i];
+      if (c.holdsOutOfOrder && c.id === this.oooIds[i] && !seen.has(c)) {
+        seen.add(c);
+        queue.push(c);
+        ids.push(c.id);
+      }
+    }
+    this.oooQueue = queue;
+    this.oooIds = ids;
+    this.oooHead = 0;
   }
 
   /**
@@ -282,9 +327,8 @@ export class ConnTracker {
   private shed(): void {
     if (this.pool !== null) this.pool.length = 0;
     while (this.memoryUsed() > this.stateLimit) {
-      const held = this.outOfOrder.values().next();
-      if (!held.done) {
-        const c = held.value;
+      const c = this.oldestHoldingOutOfOrder();
+      if (c !== null) {
         const tlsWasDone = c.tlsDone;
         this.stats.shedOutOfOrder++;
         this.stats.shedOutOfOrderBytes += shedOutOfOrder(c);
@@ -612,10 +656,7 @@ export class ConnTracker {
     this.stats.connectionsEnded++;
     this.heldByConnections -= c.heldBytes;
     c.heldBytes = 0;
-    if (c.holdsOutOfOrder) {
-      c.holdsOutOfOrder = false;
-      this.outOfOrder.delete(c);
-    }
+    if (c.holdsOutOfOrder) this.setHoldsOutOfOrder(c, false);
     this.onEnd(c);
     if (this.pool !== null && this.pool.length < POOL_CAP) {
       // What it held goes now, not when it is reused.

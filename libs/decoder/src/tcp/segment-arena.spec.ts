@@ -17,9 +17,21 @@ describe('SegmentArena', () => {
     const copies = Array.from({ length: 600 }, (_, i) => a.copy(bytes(1400, i & 255))); // ~3.2 slabs
     expect(a.bytes).toBe(4 * 256 * 1024);
     for (const c of copies.slice(0, 187)) a.release(c); // the first slab's copies (187 fit)
-    expect(a.bytes).toBe(3 * 256 * 1024);
-    for (const c of copies.slice(187)) a.release(c);
-    expect(a.bytes).toBe(256 * 1024); // the current slab stays, empty
+    expect(a.bytes).toBe(4 * 256 * 1024); // kept as the spare
+    for (const c of copies.slice(187, 374)) a.release(c);
+    expect(a.bytes).toBe(3 * 256 * 1024); // a second empty one goes
+    for (const c of copies.slice(374)) a.release(c);
+    expect(a.bytes).toBe(2 * 256 * 1024); // the current slab, empty, and the spare
+  });
+
+  it('takes the spare slab before making a new one', () => {
+    const a = new SegmentArena();
+    const first = Array.from({ length: 187 }, () => a.copy(bytes(1400, 1)));
+    a.copy(bytes(1400, 2)); // into a second slab
+    for (const c of first) a.release(c);
+    expect(a.bytes).toBe(2 * 256 * 1024);
+    for (let i = 0; i < 187; i++) a.copy(bytes(1400, 3)); // fills the second, then takes the spare
+    expect(a.bytes).toBe(2 * 256 * 1024);
   });
 
   it('gives large segments their own allocation, counted while held', () => {

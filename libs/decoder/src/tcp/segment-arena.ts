@@ -13,6 +13,8 @@ export class SegmentArena {
   /** Slabs held (the current one included). */
   bytes = 0;
   private slab: Uint8Array | null = null;
+  /** An empty slab kept for the next one (counted in `bytes`). */
+  private spare: Uint8Array | null = null;
   private used = 0;
   /** Copies still held in each slab. */
   private readonly live = new Map<ArrayBufferLike, number>();
@@ -51,14 +53,21 @@ export class SegmentArena {
       this.used = 0;
       return;
     }
-    this.bytes -= SLAB_BYTES;
+    // One empty slab is kept for the next (a fresh one is zeroed: 256 KiB written per slab).
+    if (this.spare === null) this.spare = new Uint8Array(copy.buffer);
+    else this.bytes -= SLAB_BYTES;
   }
 
   private newSlab(): void {
     // The old slab stays held (counted) while copies in it are.
     if (this.slab !== null && !this.live.has(this.slab.buffer)) this.bytes -= SLAB_BYTES;
-    this.slab = new Uint8Array(SLAB_BYTES);
+    if (this.spare !== null) {
+      this.slab = this.spare;
+      this.spare = null;
+    } else {
+      this.slab = new Uint8Array(SLAB_BYTES);
+      this.bytes += SLAB_BYTES;
+    }
     this.used = 0;
-    this.bytes += SLAB_BYTES;
   }
 }
