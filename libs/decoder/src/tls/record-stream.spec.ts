@@ -91,3 +91,24 @@ describe('RecordStream: SSLv2 records shorter than a TLS header', () => {
     }
   });
 });
+
+describe('RecordStream: TLS records after an SSLv2-compatible CLIENT-HELLO', () => {
+  // zeek/ssl-v2.pcap's CLIENT-HELLO, then TLS records (a ClientKeyExchange, a ChangeCipherSpec,
+  // an encrypted handshake record). A TLS header cut after 3 or 4 bytes was sized as an SSLv2
+  // record (0x16 0x03: 5,638 bytes) and the client's records waited for that many.
+  it('gives the same records wherever the stream is cut', () => {
+    const hello = W.hexBytes(W.SSLV2_STREAM[0][1]);
+    const tls = W.hexBytes('1603010004 10000000 1403010001 01 1603010002 aabb');
+    const stream = Uint8Array.from([...hello.subarray(0, 2 + (((hello[0] & 0x7f) << 8) | hello[1])), ...tls]);
+    const whole = collect();
+    whole.s.push(stream);
+    expect(whole.out.map((r) => r.split('/')[0])).toEqual(['v2', '22', '20', '22']);
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const split = collect();
+      split.s.push(stream.subarray(0, cut));
+      split.s.push(stream.subarray(cut));
+      expect([cut, split.out]).toEqual([cut, whole.out]);
+      expect(split.s.heldBytes).toBe(0);
+    }
+  });
+});

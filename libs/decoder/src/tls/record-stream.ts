@@ -27,6 +27,12 @@ export function looksLikeTlsRecord(b: Uint8Array, o = 0): boolean {
   return type >= 20 && type <= 24 && b[o + 1] === 3 && b[o + 2] <= 4 && ((b[o + 3] << 8) | b[o + 4]) <= MAX_RECORD_BODY;
 }
 
+/** The fewer than 5 bytes from `o` may begin a TLS record header (as far as they go). */
+function mayStartTlsRecord(b: Uint8Array, o: number): boolean {
+  const left = b.length - o;
+  return b[o] >= 20 && b[o] <= 24 && (left < 2 || b[o + 1] === 3) && (left < 3 || b[o + 2] <= 4) && (left < 4 || b[o + 3] <= MAX_RECORD_BODY >> 8);
+}
+
 /** An SSLv2-framed ClientHello: 2-byte length with the top bit, type 1, version 3.x or 2. */
 export function looksLikeSslv2Hello(b: Uint8Array, o = 0): boolean {
   return b.length - o >= 5 && (b[o] & 0x80) !== 0 && b[o + 2] === 1 && (b[o + 3] === 3 || (b[o + 3] === 0 && b[o + 4] === 2));
@@ -154,11 +160,15 @@ export class RecordStream {
     return (this.partial?.length ?? 0) + (this.carry?.length ?? 0);
   }
 
-  /** Size of the (incomplete) record at `o`, header included; -1 while its header is incomplete. */
+  /**
+   * Size of the (incomplete) record at `o`, header included; -1 while its header is
+   * incomplete. After SSLv2 framing, fewer than 5 bytes that may begin a TLS header wait for
+   * the rest of it: TLS records follow an SSLv2-compatible CLIENT-HELLO.
+   */
   private recordSize(b: Uint8Array, o: number): number {
     const left = b.length - o;
     if (left >= 5 && looksLikeTlsRecord(b, o)) return 5 + ((b[o + 3] << 8) | b[o + 4]);
-    if (!this.sslv2 || left < 3) return -1;
+    if (!this.sslv2 || left < 3 || (left < 5 && mayStartTlsRecord(b, o))) return -1;
     return (b[o] & 0x80) !== 0 ? 2 + (((b[o] & 0x7f) << 8) | b[o + 1]) : 3 + (((b[o] & 0x3f) << 8) | b[o + 1]);
   }
 
