@@ -1,5 +1,5 @@
 import { grownFor } from '../bytes';
-import { u24At as u24 } from './byte-reader';
+import { u24At } from './byte-reader';
 
 export interface HandshakeSink {
   /** A message's body, as a view (valid only during the call). Not called when the sink has `messageAt`. */
@@ -13,6 +13,16 @@ export interface HandshakeSink {
   oversized(type: number, length: number): void;
 }
 
+// What the assembler waits for (ws's receiver.js: a state, and one loop over it in `push`).
+/** A message boundary: whole messages are handed over where they lie. */
+const MESSAGE = 0;
+/** The rest of a message header split across records (its first bytes in `partial`). */
+const HEADER = 1;
+/** The rest of a message split across records (in `partial`, `have` of `size` bytes). */
+const BODY = 2;
+/** The rest of an oversized message's body: `skip` bytes passed over, not buffered. */
+const SKIP = 3;
+
 /**
  * Splits one direction's handshake-record bodies into handshake messages (a message may
  * span many records, and a record may hold many messages). A message that spans records
@@ -23,12 +33,13 @@ export interface HandshakeSink {
  * ChangeCipherSpec behind it (zeek/tls-fragmented-handshake.pcap: a 340 kB chain).
  */
 export class HandshakeAssembler {
-  /** The message being assembled: 4 header bytes, then its exact size once the header is complete. */
+  private state = MESSAGE;
+  /** HEADER, BODY: the message, its 4 header bytes first; its buffer grows as bytes arrive (grownFor). */
   private partial: Uint8Array | null = null;
   private have = 0;
-  /** The partial message's size (4 until its header is complete); its buffer grows as bytes arrive (grownFor). */
+  /** BODY: the message's size, header included. */
   private size = 0;
-  /** Body bytes still to skip of an oversized message. */
+  /** SKIP: body bytes still to pass over. */
   private skip = 0;
   /** The sink, when it reads messages in place. */
   private readonly inPlace: Pick<Required<HandshakeSink>, 'messageAt'> | null;
@@ -44,72 +55,30 @@ export class HandshakeAssembler {
   push(b: Uint8Array, offset = 0, length = b.length - offset): void {
     const end = offset + length;
     let o = offset;
-    if (this.skip > 0) {
-      const n = Math.min(this.skip, length);
-      this.skip -= n;
-      o += n;
-    }
-    if (this.partial !== null) o = this.fill(b, o, end);
     while (o < end) {
-      const left = end - o;
-      if (left < 4) {
-        this.size = 4;
-        this.partial = new Uint8Array(4);
-        for (let i = 0; i < left; i++) this.partial[i] = b[o + i];
-        this.have = left;
-        return;
+      switch (this.state) {
+        case MESSAGE:
+          o = this.message(b, o, end);
+          break;
+        case HEADER:
+          o = this.header(b, o, end);
+          break;
+        case BODY:
+          o = this.body(b, o, end);
+          break;
+        default:
+          o = this.skipped(o, end);
+          break;
       }
-      const len = u24(b, o + 1);
-      if (len > this.max) {
-        o = this.startSkip(b[o], len, left - 4) + o + 4;
-        continue;
-      }
-      if (left < 4 + len) {
-        this.size = 4 + len;
-        this.partial = grownFor(null, 0, left, this.size);
-        this.partial.set(b.subarray(o, end));
-        this.have = left;
-        return;
-      }
-      this.deliver(b[o], b, o + 4, len);
-      o += 4 + len;
     }
   }
 
-  private deliver(type: number, b: Uint8Array, offset: number, length: number): void {
-    if (this.inPlace !== null) this.inPlace.messageAt(type, b, offset, length);
-    else this.sink.message(type, b.subarray(offset, offset + length));
-  }
-
-  /** Continues the partial message from `b[o, end)`; returns the offset after the bytes used. */
-  private fill(b: Uint8Array, o: number, end: number): number {
-    let p = this.partial as Uint8Array;
-    if (this.have < 4) {
-      const n = Math.min(4 - this.have, end - o);
-      for (let i = 0; i < n; i++) p[this.have + i] = b[o + i];
-      this.have += n;
-      o += n;
-      if (this.have < 4) return o;
-      const len = u24(p, 1);
-      if (len > this.max) {
-        this.partial = null;
-        return o + this.startSkip(p[0], len, end - o);
-      }
-      this.size = 4 + len;
-    }
-    const n = Math.min(this.size - this.have, end - o);
-    this.partial = p = grownFor(p, this.have, this.have + n, this.size);
-    p.set(b.subarray(o, o + n), this.have);
-    this.have += n;
-    if (this.have === this.size) {
-      this.partial = null;
-      this.deliver(p[0], p, 4, this.size - 4);
-    }
-    return o + n;
-  }
-
-  /** No more messages: what it held is let go. */
+  /**
+   * Lets go of what it holds; the next bytes start a message. (A stop while a record is read
+   * does not end that record: its later whole messages are still handed over.)
+   */
   stop(): void {
+    this.state = MESSAGE;
     this.partial = null;
     this.have = this.size = this.skip = 0;
   }
@@ -119,11 +88,80 @@ export class HandshakeAssembler {
     return this.partial?.length ?? 0;
   }
 
+  /** MESSAGE: the message at `o`, handed over in place when whole; else it waits in `partial`. */
+  private message(b: Uint8Array, o: number, end: number): number {
+    const left = end - o;
+    if (left < 4) {
+      const p = (this.partial = new Uint8Array(4));
+      for (let i = 0; i < left; i++) p[i] = b[o + i];
+      this.have = left;
+      this.state = HEADER;
+      return end;
+    }
+    const len = u24At(b, o + 1);
+    if (len > this.max) return o + 4 + this.startSkip(b[o], len, left - 4);
+    if (left < 4 + len) {
+      this.size = 4 + len;
+      this.partial = grownFor(null, 0, left, this.size);
+      this.partial.set(b.subarray(o, end));
+      this.have = left;
+      this.state = BODY;
+      return end;
+    }
+    this.deliver(b[o], b, o + 4, len);
+    return o + 4 + len;
+  }
+
+  /** HEADER: the rest of the header; then the message's size is known (or it is skipped). */
+  private header(b: Uint8Array, o: number, end: number): number {
+    const p = this.partial as Uint8Array;
+    const n = Math.min(4 - this.have, end - o);
+    for (let i = 0; i < n; i++) p[this.have + i] = b[o + i];
+    this.have += n;
+    if (this.have < 4) return o + n;
+    const len = u24At(p, 1);
+    if (len > this.max) {
+      this.partial = null;
+      return o + n + this.startSkip(p[0], len, end - o - n);
+    }
+    this.size = 4 + len;
+    this.state = BODY;
+    return this.body(b, o + n, end); // (an empty message is whole now)
+  }
+
+  /** BODY: more of the message; handed over once whole. */
+  private body(b: Uint8Array, o: number, end: number): number {
+    const n = Math.min(this.size - this.have, end - o);
+    const p = (this.partial = grownFor(this.partial, this.have, this.have + n, this.size));
+    p.set(b.subarray(o, o + n), this.have);
+    this.have += n;
+    if (this.have === this.size) {
+      this.partial = null;
+      this.state = MESSAGE;
+      this.deliver(p[0], p, 4, this.size - 4);
+    }
+    return o + n;
+  }
+
+  /** SKIP: passes over what it can of the oversized message's body. */
+  private skipped(o: number, end: number): number {
+    const n = Math.min(this.skip, end - o);
+    this.skip -= n;
+    if (this.skip === 0) this.state = MESSAGE;
+    return o + n;
+  }
+
   /** Reports an oversized message and skips its body; returns how many of `available` bytes it used. */
   private startSkip(type: number, len: number, available: number): number {
     this.sink.oversized(type, len);
     const n = Math.min(len, available);
     this.skip = len - n;
+    this.state = this.skip > 0 ? SKIP : MESSAGE;
     return n;
+  }
+
+  private deliver(type: number, b: Uint8Array, offset: number, length: number): void {
+    if (this.inPlace !== null) this.inPlace.messageAt(type, b, offset, length);
+    else this.sink.message(type, b.subarray(offset, offset + length));
   }
 }

@@ -43,6 +43,16 @@ export function looksLikeSslv2ServerHello(b: Uint8Array, o = 0): boolean {
   return b.length - o >= 7 && (b[o] & 0x80) !== 0 && b[o + 2] === 4 && b[o + 3] <= 1 && b[o + 5] === 0 && b[o + 6] === 2;
 }
 
+// What the stream waits for (ws's receiver.js: a state, and one loop over it in `push`).
+/** The first record: a TLS header (5 bytes) or SSLv2 framing (an SSLv2 hello's first 7). */
+const FRAMING = 0;
+/** A record header, at a record boundary (bytes of one split across deliveries are carried). */
+const HEADER = 1;
+/** The rest of a record split across deliveries. */
+const BODY = 2;
+/** Not TLS records, or stopped: nothing more is read. */
+const STOPPED = 3;
+
 /**
  * Splits one direction's byte stream into records. Whole records in one delivery are
  * read where they lie (a sink with `recordAt` gets the delivery and an offset, no view).
@@ -53,20 +63,18 @@ export function looksLikeSslv2ServerHello(b: Uint8Array, o = 0): boolean {
  * the next delivery.
  */
 export class RecordStream {
-  /** Bytes of a record header split across deliveries (fewer than a header). */
+  private state = FRAMING;
+  /** FRAMING, HEADER: bytes of a header split across deliveries (fewer than it takes). */
   private carry: Uint8Array | null = null;
   /**
-   * A record split across deliveries, header included, how much of it arrived and its
-   * size: the buffer grows with the bytes that arrive (grownFor), never to what a header
-   * claims before they do.
+   * BODY: the record, header included, how much of it arrived and its size: the buffer
+   * grows with the bytes that arrive (grownFor), never to what a header claims before they do.
    */
   private partial: Uint8Array | null = null;
   private have = 0;
   private size = 0;
-  private first = true;
   /** The stream opened with an SSLv2-framed record: later non-TLS records are SSLv2 too. */
   private sslv2 = false;
-  broken = false;
   /** The sink, when it reads records in place. */
   private readonly inPlace: Pick<Required<RecordSink>, 'recordAt'> | null;
 
@@ -75,69 +83,84 @@ export class RecordStream {
   }
 
   push(data: Uint8Array): void {
-    if (this.broken) return;
-    if (this.partial !== null) {
-      const n = Math.min(this.size - this.have, data.length);
-      const p = (this.partial = grownFor(this.partial, this.have, this.have + n, this.size));
-      p.set(data.subarray(0, n), this.have);
-      this.have += n;
-      if (this.have < this.size) return;
-      this.partial = null;
-      this.records(p, 0);
-      if (n < data.length) this.records(data, n);
-      return;
-    }
+    if (this.state === STOPPED) return;
+    let b = data;
     if (this.carry !== null) {
-      const joined = new Uint8Array(this.carry.length + data.length);
-      joined.set(this.carry);
-      joined.set(data, this.carry.length);
+      b = new Uint8Array(this.carry.length + data.length);
+      b.set(this.carry);
+      b.set(data, this.carry.length);
       this.carry = null;
-      this.records(joined, 0);
-      return;
     }
-    this.records(data, 0);
+    let o = 0;
+    while (o < b.length) {
+      switch (this.state) {
+        case FRAMING:
+          o = this.framing(b, o);
+          break;
+        case HEADER:
+          o = this.records(b, o);
+          break;
+        case BODY:
+          o = this.body(b, o);
+          break;
+        default:
+          return;
+      }
+    }
   }
 
-  /** Every whole record of `b` from `o`; what is left waits for more bytes. */
-  private records(b: Uint8Array, o: number): void {
-    if (this.broken) return;
-    if (this.first) {
-      // Telling TLS from SSLv2 framing takes a TLS header (5 bytes) or an SSLv2 hello's first 7.
+  /** No more records from this stream: what it held is let go. */
+  stop(): void {
+    this.state = STOPPED;
+    this.partial = this.carry = null;
+  }
+
+  /** Bytes this stream holds for records not yet complete (for the tracker's memory budget). */
+  get heldBytes(): number {
+    return (this.partial?.length ?? 0) + (this.carry?.length ?? 0);
+  }
+
+  /** FRAMING: TLS or SSLv2 framing, told from the first bytes (carried until there are enough). */
+  private framing(b: Uint8Array, o: number): number {
+    const left = b.length - o;
+    if (left < 5 || (left < 7 && !looksLikeTlsRecord(b, o))) {
+      this.carry = copyBytes(b, o, b.length);
+      return b.length;
+    }
+    this.sslv2 = !looksLikeTlsRecord(b, o) && (looksLikeSslv2Hello(b, o) || looksLikeSslv2ServerHello(b, o));
+    this.state = HEADER;
+    return o;
+  }
+
+  /** HEADER: every whole record of `b` from `o`, in place; what is left waits for more bytes. */
+  private records(b: Uint8Array, o: number): number {
+    while (o < b.length && this.state === HEADER) {
       const left = b.length - o;
-      if (left < 5 || (left < 7 && !looksLikeTlsRecord(b, o))) {
-        this.carry = copyBytes(b, o, b.length);
-        return;
-      }
-      this.first = false;
-      this.sslv2 = !looksLikeTlsRecord(b, o) && (looksLikeSslv2Hello(b, o) || looksLikeSslv2ServerHello(b, o));
-    }
-    while (o < b.length && !this.broken) {
-      if (b.length - o < 5) {
-        // Too few bytes for a TLS header, but an SSLv2 record can be whole in fewer: read it
-        // here, or its partial buffer would be smaller than the bytes left.
-        const size = this.sslv2 ? this.recordSize(b, o) : -1;
-        if (size < 0 || size > b.length - o) break;
-        o += this.sslv2Record(b, o);
-        continue;
-      }
-      if (!looksLikeTlsRecord(b, o)) {
-        if (this.sslv2) {
-          const used = this.sslv2Record(b, o);
-          if (used === 0) break; // incomplete
-          o += used;
-          continue;
-        }
-        this.broken = true;
+      if (left >= 5 && looksLikeTlsRecord(b, o)) {
+        const len = (b[o + 3] << 8) | b[o + 4];
+        if (left < 5 + len) break;
+        if (this.inPlace !== null) this.inPlace.recordAt(b[o], (b[o + 1] << 8) | b[o + 2], b, o + 5, len);
+        else this.sink.record(b[o], (b[o + 1] << 8) | b[o + 2], b.subarray(o + 5, o + 5 + len));
+        o += 5 + len;
+      } else if (this.sslv2) {
+        // SSLv2 records can be shorter than a TLS header: one is read once it is whole.
+        const size = this.recordSize(b, o);
+        if (size < 0 || size > left) break;
+        this.sink.sslv2(b.subarray(o + ((b[o] & 0x80) !== 0 ? 2 : 3), o + size));
+        o += size;
+      } else if (left >= 5) {
+        this.state = STOPPED;
         this.sink.malformed('not a TLS record header');
-        return;
+      } else {
+        break;
       }
-      const len = (b[o + 3] << 8) | b[o + 4];
-      if (b.length - o < 5 + len) break;
-      if (this.inPlace !== null) this.inPlace.recordAt(b[o], (b[o + 1] << 8) | b[o + 2], b, o + 5, len);
-      else this.sink.record(b[o], (b[o + 1] << 8) | b[o + 2], b.subarray(o + 5, o + 5 + len));
-      o += 5 + len;
     }
-    if (o >= b.length || this.broken) return;
+    if (o < b.length && this.state === HEADER) this.holdRest(b, o);
+    return b.length;
+  }
+
+  /** The start of a record at `o`, the last bytes of `b`: carried while its header is incomplete, else its BODY begins. */
+  private holdRest(b: Uint8Array, o: number): void {
     const size = this.recordSize(b, o);
     if (size < 0) {
       this.carry = copyBytes(b, o, b.length);
@@ -147,17 +170,20 @@ export class RecordStream {
     this.size = size;
     this.partial = grownFor(null, 0, this.have, size);
     this.partial.set(b.subarray(o));
+    this.state = BODY;
   }
 
-  /** No more records from this stream: what it held is let go. */
-  stop(): void {
-    this.broken = true;
-    this.partial = this.carry = null;
-  }
-
-  /** Bytes this stream holds for records not yet complete (for the tracker's memory budget). */
-  get heldBytes(): number {
-    return (this.partial?.length ?? 0) + (this.carry?.length ?? 0);
+  /** BODY: more of the split record; once whole, it is read as any record. */
+  private body(b: Uint8Array, o: number): number {
+    const n = Math.min(this.size - this.have, b.length - o);
+    const p = (this.partial = grownFor(this.partial, this.have, this.have + n, this.size));
+    p.set(b.subarray(o, o + n), this.have);
+    this.have += n;
+    if (this.have < this.size) return o + n;
+    this.partial = null;
+    this.state = HEADER;
+    this.records(p, 0); // exactly one record: its size came from its header
+    return o + n;
   }
 
   /**
@@ -170,18 +196,5 @@ export class RecordStream {
     if (left >= 5 && looksLikeTlsRecord(b, o)) return 5 + ((b[o + 3] << 8) | b[o + 4]);
     if (!this.sslv2 || left < 3 || (left < 5 && mayStartTlsRecord(b, o))) return -1;
     return (b[o] & 0x80) !== 0 ? 2 + (((b[o] & 0x7f) << 8) | b[o + 1]) : 3 + (((b[o] & 0x3f) << 8) | b[o + 1]);
-  }
-
-  /**
-   * One SSLv2 record at `o`: a 2-byte header (top bit set, 15-bit length) or a 3-byte one
-   * (14-bit length, then a padding count). Returns the bytes used, 0 when incomplete.
-   */
-  private sslv2Record(b: Uint8Array, o: number): number {
-    const twoByte = (b[o] & 0x80) !== 0;
-    const header = twoByte ? 2 : 3;
-    const len = twoByte ? ((b[o] & 0x7f) << 8) | b[o + 1] : ((b[o] & 0x3f) << 8) | b[o + 1];
-    if (b.length - o < header + len) return 0;
-    this.sink.sslv2(b.subarray(o + header, o + header + len));
-    return header + len;
   }
 }
