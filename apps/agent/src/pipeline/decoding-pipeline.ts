@@ -1,8 +1,8 @@
 import { ConnTracker, DEFAULT_MEMORY_BUDGET_BYTES, PacketDecoder, tlsEvent, type Connection, type RawPacket, type TlsSession } from '@shakewatch/decoder';
 import { HeapGuard } from './heap-guard';
 
-/** Packets between two looks at the heap (a mask: every 65,536). */
-const GUARD_EVERY = 0xffff;
+/** Packets between two looks at the heap (a mask: every 8,192; a look costs about a microsecond). */
+const GUARD_EVERY = 0x1fff;
 
 export interface DecodingPipelineOptions {
   /** Connections tracked at once; the least recently seen are evicted past it. */
@@ -49,7 +49,8 @@ export class DecodingPipeline {
     this.keepSessions = options.recordLadder === true;
     this.tlsEvents = options.tlsEvents === true;
     this.decoder = new PacketDecoder();
-    this.heap = new HeapGuard(options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES);
+    // The collector runs when heap and buffers pass 80% of the budget (state itself is held to half of it).
+    this.heap = new HeapGuard((options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) * 0.8);
     this.tracker = new ConnTracker((c) => this.ended(c), {
       maxConnections: options.maxConnections,
       memoryBudgetBytes: options.memoryBudgetBytes,

@@ -15,18 +15,24 @@ export class HeapGuard {
   private limit: number;
   private readonly collect: () => void;
 
-  /** `limitBytes`: the memory budget (the tracker holds its accounted state to three quarters of it). */
+  /** `limitBytes`: what heap and buffers may reach before a collection (the pipeline gives 80% of the budget; the tracker holds its accounted state to half of it). */
   constructor(private limitBytes: number) {
     this.collect = exposeGc();
   }
 
   check(): void {
-    if (getHeapStatistics().used_heap_size <= this.limitBytes) return;
+    if (heapAndBuffers() <= this.limitBytes) return;
     this.collect();
     this.collections++;
-    const live = getHeapStatistics().used_heap_size;
+    const live = heapAndBuffers();
     if (live > this.limitBytes * 0.9) this.limitBytes = Math.ceil(live * 1.25);
   }
+}
+
+/** The JS heap in use and the buffers outside it (typed arrays' memory). */
+function heapAndBuffers(): number {
+  const h = getHeapStatistics();
+  return h.used_heap_size + h.external_memory;
 }
 
 /** V8's gc(), without --expose-gc on the command line (the flag is set for one lookup). */

@@ -80,13 +80,13 @@ describe('ConnTracker: one memory budget', () => {
     // 400 connections, each a first segment missing and 4 later ones held (2.2 MB held in all).
     const frames: Frame[] = [];
     for (let i = 0; i < 400; i++) frames.push(...on(41000 + i, [...handshake(i), ...[1, 2, 3, 4].map((k) => data(i + 0.1 * k, 101 + 1400 * k, 1400))]));
-    const budget = 3_000_000;
+    const budget = 4_500_000;
     const { tracker, out } = events(frames, { memoryBudgetBytes: budget });
     expect(out).toHaveLength(400);
     expect(tracker.stats.shedOutOfOrder).toBeGreaterThan(0);
     expect(tracker.stats.shedOutOfOrderBytes).toBeGreaterThan(0);
     expect(tracker.stats.shedConnections).toBe(0);
-    expect(tracker.stats.memoryBytes).toBeLessThanOrEqual(budget * 0.75); // the state share of the budget
+    expect(tracker.stats.memoryBytes).toBeLessThanOrEqual(budget * 0.5); // the state share of the budget
     // Without a budget to speak of, every connection held its bytes to the end.
     expect(events(frames).tracker.stats.shedOutOfOrder).toBe(0);
   });

@@ -76,9 +76,9 @@ function slot(hash: number, size: number): number {
 /**
  * The share of the memory budget the accounting lets state take: a garbage-collected heap
  * holding N bytes live needs room beyond N to collect in (measured with the attacks in
- * bench/README.md: the process's peak stays near the budget with three quarters).
+ * bench/README.md: with half, the process's peak stays near the budget).
  */
-const STATE_SHARE = 0.75;
+const STATE_SHARE = 0.5;
 
 /** Ended connections kept for reuse at most. */
 const POOL_CAP = 4096;
@@ -156,21 +156,13 @@ export class ConnTracker {
   private readonly evictedTuples: TupleTable;
   /** Where reassembly keeps out-of-order copies (counted here, not per connection). */
   private readonly arena = new SegmentArena();
-  /**
-   * Connections that started holding out-of-order bytes, oldest first, with their ids (a
-   * reused Connection is another connection): the budget takes those bytes back first.
-   * Entries whose connection no longer holds any are skipped, and dropped in bulk (a Set
-   * used as a queue kept its deleted entries at the front: each look cost a scan).
-   */
-  private oooQueue: Connection[] = [];
-  private oooIds: number[] = [];
-  private oooHead = 0;
-  /** Connections holding out-of-order bytes now. */
-  private oooHolding = 0;
+  /** Connections holding out-of-order bytes, oldest first (intrusive list): the budget takes those bytes back first. */
+  private oooHead: Connection | null = null;
+  private oooTail: Connection | null = null;
   /** What the connections hold by the accounting (each one's `heldBytes`). */
   private heldByConnections = 0;
   private readonly memoryBudget: number;
-  /** What the accounting lets state reach: three quarters of the budget, the rest is the garbage collector's room. */
+  /** What the accounting lets state reach: half the budget, the rest is the garbage collector's room. */
   private readonly stateLimit: number;
   /** The order of list insertions (ties in time between the lists break by it). */
   private order = 0;
@@ -278,44 +270,22 @@ export class ConnTracker {
     if (ooo !== c.holdsOutOfOrder) this.setHoldsOutOfOrder(c, ooo);
   }
 
+  /** Into (at the tail) or out of the list of connections holding out-of-order bytes. */
   private setHoldsOutOfOrder(c: Connection, holds: boolean): void {
     c.holdsOutOfOrder = holds;
-    if (!holds) {
-      this.oooHolding--;
+    if (holds) {
+      c.oooPrev = this.oooTail;
+      c.oooNext = null;
+      if (this.oooTail !== null) this.oooTail.oooNext = c;
+      else this.oooHead = c;
+      this.oooTail = c;
       return;
     }
-    this.oooHolding++;
-    this.oooQueue.push(c);
-    this.oooIds.push(c.id);
-    if (this.oooQueue.length - this.oooHead > 2 * this.oooHolding + 1024) this.compactOutOfOrder();
-  }
-
-  /** The connection that has held out-of-order bytes longest, or null. */
-  private oldestHoldingOutOfOrder(): Connection | null {
-    while (this.oooHead < this.oooQueue.length) {
-      const c = this.oooQueue[this.oooHead];
-      const id = this.oooIds[this.oooHead++];
-      if (c.holdsOutOfOrder && c.id === id) return c;
-    }
-    return null;
-  }
-
-  /** The queue without the entries of connections that no longer hold out-of-order bytes. */
-  private compactOutOfOrder(): void {
-    const queue: Connection[] = [];
-    const ids: number[] = [];
-    const seen = new Set<Connection>();
-    for (let i = this.oooHead; i < this.oooQueue.length; i++) {
-      const c = this.oooQueue[i];
-      if (c.holdsOutOfOrder && c.id === this.oooIds[i] && !seen.has(c)) {
-        seen.add(c);
-        queue.push(c);
-        ids.push(c.id);
-      }
-    }
-    this.oooQueue = queue;
-    this.oooIds = ids;
-    this.oooHead = 0;
+    if (c.oooPrev !== null) c.oooPrev.oooNext = c.oooNext;
+    else this.oooHead = c.oooNext;
+    if (c.oooNext !== null) c.oooNext.oooPrev = c.oooPrev;
+    else this.oooTail = c.oooPrev;
+    c.oooPrev = c.oooNext = null;
   }
 
   /**
@@ -327,7 +297,8 @@ export class ConnTracker {
   private shed(): void {
     if (this.pool !== null) this.pool.length = 0;
     while (this.memoryUsed() > this.stateLimit) {
-      const c = this.oldestHoldingOutOfOrder();
+      this.arena.dropSpares();
+      const c = this.oooHead;
       if (c !== null) {
         const tlsWasDone = c.tlsDone;
         this.stats.shedOutOfOrder++;

@@ -144,8 +144,10 @@ export class Connection {
   lruNext: Connection | null = null;
   lruOrder = 0;
   heldBytes = 0;
-  /** In the tracker's set of connections holding out-of-order bytes. */
+  /** In the tracker's list of connections holding out-of-order bytes (intrusive: nothing retained once ended). */
   holdsOutOfOrder = false;
+  oooPrev: Connection | null = null;
+  oooNext: Connection | null = null;
 
   constructor(id: number, ipVersion: 4 | 6, client: Uint8Array, clientPort: number, server: Uint8Array, serverPort: number, hash: number) {
     this.identify(id, ipVersion, client, clientPort, server, serverPort, hash);
@@ -200,6 +202,7 @@ export class Connection {
     this.bucketNext = this.lruPrev = this.lruNext = null;
     this.lruOrder = this.heldBytes = 0;
     this.holdsOutOfOrder = false;
+    this.oooPrev = this.oooNext = null;
   }
 
   /** A side's counters and sequence space. */

@@ -17,11 +17,18 @@ describe('SegmentArena', () => {
     const copies = Array.from({ length: 600 }, (_, i) => a.copy(bytes(1400, i & 255))); // ~3.2 slabs
     expect(a.bytes).toBe(4 * 256 * 1024);
     for (const c of copies.slice(0, 187)) a.release(c); // the first slab's copies (187 fit)
-    expect(a.bytes).toBe(4 * 256 * 1024); // kept as the spare
-    for (const c of copies.slice(187, 374)) a.release(c);
-    expect(a.bytes).toBe(3 * 256 * 1024); // a second empty one goes
-    for (const c of copies.slice(374)) a.release(c);
-    expect(a.bytes).toBe(2 * 256 * 1024); // the current slab, empty, and the spare
+    expect(a.bytes).toBe(4 * 256 * 1024); // kept as a spare
+    for (const c of copies.slice(187)) a.release(c);
+    expect(a.bytes).toBe(4 * 256 * 1024); // the current slab, empty, and three spares
+    a.dropSpares();
+    expect(a.bytes).toBe(256 * 1024);
+  });
+
+  it('keeps at most 16 empty slabs', () => {
+    const a = new SegmentArena();
+    const copies = Array.from({ length: 187 * 20 }, () => a.copy(bytes(1400, 1)));
+    for (const c of copies) a.release(c);
+    expect(a.bytes).toBe(17 * 256 * 1024);
   });
 
   it('takes the spare slab before making a new one', () => {

@@ -1,5 +1,7 @@
 /** Slab size: above glibc's mmap threshold (128 KiB), so a slab let go goes back to the system. */
 const SLAB_BYTES = 256 * 1024;
+/** Empty slabs kept at most (4 MiB). */
+const SPARE_SLABS = 16;
 
 /**
  * Where reassembly keeps copies of out-of-order segments: cut from large slabs in arrival
@@ -13,8 +15,8 @@ export class SegmentArena {
   /** Slabs held (the current one included). */
   bytes = 0;
   private slab: Uint8Array | null = null;
-  /** An empty slab kept for the next one (counted in `bytes`). */
-  private spare: Uint8Array | null = null;
+  /** Empty slabs kept for the next ones (counted in `bytes`). */
+  private readonly spares: Uint8Array[] = [];
   private used = 0;
   /** Copies still held in each slab. */
   private readonly live = new Map<ArrayBufferLike, number>();
@@ -53,17 +55,24 @@ export class SegmentArena {
       this.used = 0;
       return;
     }
-    // One empty slab is kept for the next (a fresh one is zeroed: 256 KiB written per slab).
-    if (this.spare === null) this.spare = new Uint8Array(copy.buffer);
+    // Empty slabs are kept for the next ones (up to SPARE_SLABS): a slab dropped is only
+    // given back when the collector runs, and a fresh one is 256 KiB zeroed.
+    if (this.spares.length < SPARE_SLABS) this.spares.push(new Uint8Array(copy.buffer));
     else this.bytes -= SLAB_BYTES;
+  }
+
+  /** Let the empty slabs kept for later go (the memory budget needs their bytes now). */
+  dropSpares(): void {
+    this.bytes -= this.spares.length * SLAB_BYTES;
+    this.spares.length = 0;
   }
 
   private newSlab(): void {
     // The old slab stays held (counted) while copies in it are.
     if (this.slab !== null && !this.live.has(this.slab.buffer)) this.bytes -= SLAB_BYTES;
-    if (this.spare !== null) {
-      this.slab = this.spare;
-      this.spare = null;
+    const spare = this.spares.pop();
+    if (spare !== undefined) {
+      this.slab = spare;
     } else {
       this.slab = new Uint8Array(SLAB_BYTES);
       this.bytes += SLAB_BYTES;
