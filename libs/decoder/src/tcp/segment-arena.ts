@@ -1,3 +1,5 @@
+import { copyBytes } from '../bytes';
+
 /** Slab size: above glibc's mmap threshold (128 KiB), so a slab let go goes back to the system. */
 const SLAB_BYTES = 256 * 1024;
 /** Empty slabs kept at most (4 MiB). */
@@ -21,24 +23,38 @@ export class SegmentArena {
   /** Copies still held in each slab. */
   private readonly live = new Map<ArrayBufferLike, number>();
 
-  /** A copy of `data` that owns no part of the caller's buffer. Give it back with `release`. */
-  copy(data: Uint8Array): Uint8Array {
+  /** The slab (or own copy) the last `put` wrote into. */
+  lastSlab: Uint8Array = new Uint8Array(0);
+
+  /**
+   * A copy of `data`: written into `lastSlab` at the offset returned (no view object is
+   * made). Give it back with `release(lastSlab as it was)`.
+   */
+  put(data: Uint8Array): number {
     const n = data.length;
     if (n > SLAB_BYTES / 4) {
       // Large: its own allocation (counted while held).
-      const own = data.slice();
-      this.bytes += own.byteLength;
-      return own;
+      this.lastSlab = copyBytes(data, 0, n); // not data.slice(): on a Buffer that is a view of the read chunk
+      this.bytes += n;
+      return 0;
     }
     if (this.slab === null || this.used + n > SLAB_BYTES) this.newSlab();
     const slab = this.slab as Uint8Array;
-    const out = slab.subarray(this.used, this.used + n);
-    out.set(data);
+    const at = this.used;
+    slab.set(data, at);
     this.used += n;
     this.live.set(slab.buffer, (this.live.get(slab.buffer) ?? 0) + 1);
-    return out;
+    this.lastSlab = slab;
+    return at;
   }
 
+  /** A copy of `data` as a view of its own (`put`, for callers that want one). */
+  copy(data: Uint8Array): Uint8Array {
+    const at = this.put(data);
+    return this.lastSlab.subarray(at, at + data.length);
+  }
+
+  /** A copy is no longer held: `copy` is the view `copy` gave, or the `lastSlab` its `put` wrote into. */
   release(copy: Uint8Array): void {
     const held = this.live.get(copy.buffer);
     if (held === undefined) {

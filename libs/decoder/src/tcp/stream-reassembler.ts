@@ -1,3 +1,4 @@
+import { copyBytes } from '../bytes';
 import type { SegmentArena } from './segment-arena';
 import { seqAdd, seqDiff } from './seq';
 
@@ -14,9 +15,17 @@ const PENDING_SEGMENT_BYTES = 192;
 /** Distinct restarted ISNs remembered per direction (a bound: a SYN flood cannot grow it). */
 const MAX_OTHER_STARTS = 4;
 
-interface Pending {
-  seq: number;
-  data: Uint8Array;
+/**
+ * Held segments, in sequence order, as parallel arrays (no object per segment: under a flood
+ * of holes every held segment survived into the old generation, and the collector's copying
+ * of millions of small records was a third of the time). Each segment is `len` bytes of
+ * `buf` from `off`; `buf` is an arena slab or a copy of its own.
+ */
+interface Held {
+  seq: number[];
+  buf: Uint8Array[];
+  off: number[];
+  len: number[];
 }
 
 /**
@@ -28,7 +37,8 @@ interface Pending {
 export class StreamReassembler {
   private next = 0;
   private started = false;
-  private pending: Pending[] = [];
+  /** Made at the first segment held (most streams never hold one). */
+  private held: Held | null = null;
   private pendingBytes = 0;
   active = true;
   gaps = 0;
@@ -74,25 +84,29 @@ export class StreamReassembler {
       return;
     }
     // Ahead of the next expected byte: keep a copy until the hole fills.
-    while (this.pendingBytes + data.length > this.maxPendingBytes && this.pending.length > 0) this.skipToFirstPending();
+    while (this.pendingBytes + data.length > this.maxPendingBytes && this.heldCount > 0) this.skipToFirstPending();
     if (this.pendingBytes + data.length > this.maxPendingBytes) {
       this.declareGap(seqDiff(seq, this.next));
       this.next = seq;
       this.deliver(data);
       return;
     }
-    this.insert(seq, this.arena === null ? data.slice() : this.arena.copy(data));
+    this.insert(seq, data);
+  }
+
+  private get heldCount(): number {
+    return this.held === null ? 0 : this.held.seq.length;
   }
 
   /** The peer acknowledged up to `ack`: a hole below it will never be filled from the capture. */
   acked(ack: number): void {
-    if (!this.active || !this.started || this.pending.length === 0) return;
-    if (seqDiff(ack, this.pending[0].seq) >= 0) this.skipToFirstPending();
+    if (!this.active || !this.started || this.heldCount === 0) return;
+    if (seqDiff(ack, (this.held as Held).seq[0]) >= 0) this.skipToFirstPending();
   }
 
   /** Bytes held for out-of-order segments: what each costs beside its bytes, and the bytes unless an arena holds them. */
   get heldBytes(): number {
-    return (this.arena === null ? this.pendingBytes : 0) + this.pending.length * PENDING_SEGMENT_BYTES;
+    return (this.arena === null ? this.pendingBytes : 0) + this.heldCount * PENDING_SEGMENT_BYTES;
   }
 
   /**
@@ -102,9 +116,10 @@ export class StreamReassembler {
    */
   shed(): number {
     const n = this.pendingBytes;
-    if (this.pending.length === 0) return 0;
+    const h = this.held;
+    if (h === null || h.seq.length === 0) return 0;
     let end = this.next;
-    for (const q of this.pending) if (seqDiff(seqAdd(q.seq, q.data.length), end) > 0) end = seqAdd(q.seq, q.data.length);
+    for (let i = 0; i < h.seq.length; i++) if (seqDiff(seqAdd(h.seq[i], h.len[i]), end) > 0) end = seqAdd(h.seq[i], h.len[i]);
     this.dropPending();
     this.declareGap(seqDiff(end, this.next));
     this.next = end;
@@ -117,8 +132,10 @@ export class StreamReassembler {
   }
 
   private dropPending(): void {
-    if (this.arena !== null) for (const q of this.pending) this.arena.release(q.data);
-    this.pending = [];
+    const h = this.held;
+    if (h === null) return;
+    if (this.arena !== null) for (const b of h.buf) this.arena.release(b);
+    this.held = null;
     this.pendingBytes = 0;
   }
 
@@ -142,23 +159,29 @@ export class StreamReassembler {
   }
 
   private drain(): void {
-    while (this.active && this.pending.length > 0) {
-      const first = this.pending[0];
-      const behind = seqDiff(this.next, first.seq);
+    const h = this.held;
+    while (this.active && h !== null && h.seq.length > 0) {
+      const behind = seqDiff(this.next, h.seq[0]);
       if (behind < 0) return;
-      this.pending.shift();
-      this.pendingBytes -= first.data.length;
-      if (behind < first.data.length) this.deliver(first.data.subarray(behind));
-      this.arena?.release(first.data);
+      const buf = h.buf[0];
+      const off = h.off[0];
+      const len = h.len[0];
+      h.seq.shift();
+      h.buf.shift();
+      h.off.shift();
+      h.len.shift();
+      this.pendingBytes -= len;
+      if (behind < len) this.deliver(buf.subarray(off + behind, off + len));
+      this.arena?.release(buf);
     }
   }
 
   private skipToFirstPending(): void {
-    const first = this.pending[0];
-    const hole = seqDiff(first.seq, this.next);
+    const first = (this.held as Held).seq[0];
+    const hole = seqDiff(first, this.next);
     if (hole > 0) {
       this.declareGap(hole);
-      this.next = first.seq;
+      this.next = first;
     }
     this.drain();
   }
@@ -169,10 +192,29 @@ export class StreamReassembler {
     this.sink.gap(bytes);
   }
 
+  /** A copy of `data` (from the arena, or its own) into the held segments at its place. */
   private insert(seq: number, data: Uint8Array): void {
-    let i = this.pending.length;
-    while (i > 0 && seqDiff(this.pending[i - 1].seq, seq) > 0) i--;
-    this.pending.splice(i, 0, { seq, data });
+    const h = (this.held ??= { seq: [], buf: [], off: [], len: [] });
+    let buf: Uint8Array;
+    let off = 0;
+    if (this.arena === null) buf = copyBytes(data, 0, data.length); // owns its memory (a Buffer's slice is a view)
+    else {
+      off = this.arena.put(data);
+      buf = this.arena.lastSlab;
+    }
+    let i = h.seq.length;
+    while (i > 0 && seqDiff(h.seq[i - 1], seq) > 0) i--;
+    if (i === h.seq.length) {
+      h.seq.push(seq);
+      h.buf.push(buf);
+      h.off.push(off);
+      h.len.push(data.length);
+    } else {
+      h.seq.splice(i, 0, seq);
+      h.buf.splice(i, 0, buf);
+      h.off.splice(i, 0, off);
+      h.len.splice(i, 0, data.length);
+    }
     this.pendingBytes += data.length;
   }
 }
