@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,23 @@ function start(args: string[], stdout: 'pipe' | number = 'pipe'): Running {
   return { child, out: () => out, err: () => err, exited, logged };
 }
 
+/**
+ * Until the agent has its signal handlers, at most 10 s: a fixed wait was too short for a
+ * node start on a loaded machine, and the default action killed the agent before it said a
+ * word. Node catches SIGTERM and SIGINT from its start; SIGHUP only once the agent's
+ * handlers (installed together) are there: its bit in /proc's SigCgt mask tells.
+ */
+async function handlersInstalled(child: ChildProcess): Promise<void> {
+  const SIGHUP_BIT = 1n;
+  for (let i = 0; i < 200; i++) {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const caught = BigInt('0x' + (/^SigCgt:\s+([0-9a-f]+)/m.exec(status)?.[1] ?? '0'));
+    if ((caught & SIGHUP_BIT) !== 0n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the agent never installed its signal handlers');
+}
+
 const msgs = (stderr: string): string[] => stderr.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).msg);
 const connections = (stdout: string) => samples(stdout).get('shakewatch_tcp_connections_total{agent="s",direction="unknown",port="other",conn_state="S0"}');
 
@@ -93,7 +110,7 @@ describe('run: every wait ends at once on SIGTERM, with the final snapshot', () 
     const fifo = join(tmp, `fifo-${signal}`);
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const a = start(['--read', fifo, '--print-metrics']);
-    await new Promise((r) => setTimeout(r, 700));
+    await handlersInstalled(a.child); // nothing is logged before a writer comes
     a.child.kill(signal);
     const end = await a.exited;
     expect([end.code, end.signal]).toEqual([0, null]);
