@@ -6,7 +6,7 @@ export { PcapngFormat, PCAPNG_MAX_BLOCK_BYTES } from './capture/pcapng-format';
 export { PacketDecoder, type PacketDecoderOptions } from './packet-decoder';
 export { newDecodedPacket, type DecodedPacket, type TcpOptions } from './decoded-packet';
 export { LinkType, LINK_TYPE_NAMES } from './link/link-types';
-export { TcpFlag, flagNames } from './transport/tcp-flags';
+export { TcpFlag } from './transport/tcp-flags';
 export { formatIp, formatIpv4, formatIpv6 } from './address';
 export { DEFAULT_MEMORY_BUDGET_BYTES } from './tcp/memory-costs';
 export { ConnTracker, type ConnTrackerOptions, type ConnTrackerStats } from './tcp/conn-tracker';
@@ -14,6 +14,7 @@ export {
   Connection, CLIENT, SERVER,
   type Side, type LadderStep, type AnomalyCode, type CloseKind, type EndReason, type ResetPhase, type RoleSource,
 } from './tcp/connection';
+export type { LadderCheck, LadderCheckCode, PassedCheckCode } from './tcp/segment/ladder-check';
 export { zeekConnState, zeekStateStep, EndpointState, type ConnState } from './tcp/zeek-state';
 export { connectionEvent, isoTimestamp, type ConnectionEvent } from './event/connection-event';
 export { CaptureAnalyzer, type CaptureAnalyzerOptions, type AnalyzerError } from './capture-analyzer';

@@ -1,4 +1,6 @@
-import { CLIENT, connectionEvent, flagNames, nsBetween, type Connection, type LadderStep } from '@shakewatch/decoder';
+import { CLIENT, connectionEvent, nsBetween, type Connection, type LadderStep } from '@shakewatch/decoder';
+import { checkText } from './check-text';
+import { flagNames } from './flag-names';
 import { screenText } from './screen-text';
 import { tlsMessageNotes, tlsSummary } from './tls-lines';
 
@@ -66,7 +68,7 @@ function formatStep(c: Connection, s: LadderStep, tls: string[] | undefined): st
   const t = seconds(nsBetween(c.firstSec, c.firstNsec, s.tsSec, s.tsNsec));
   const dir = s.from === CLIENT ? 'C --> S' : 'C <-- S';
   const ack = s.relAck >= 0 ? String(s.relAck) : '-';
-  return `  ${t.padStart(10)}  ${dir.padEnd(9)}  ${flagNames(s.flags).padEnd(14)} ${String(s.relSeq).padStart(10)} ${ack.padStart(10)} ${String(s.length).padStart(6)} ${String(s.window).padStart(6)}  ${[...(tls ?? []), ...s.notes].join('; ')}`;
+  return `  ${t.padStart(10)}  ${dir.padEnd(9)}  ${flagNames(s.flags).padEnd(14)} ${String(s.relSeq).padStart(10)} ${ack.padStart(10)} ${String(s.length).padStart(6)} ${String(s.window).padStart(6)}  ${[...(tls ?? []), ...s.checks.map(checkText)].join('; ')}`;
 }
 
 const bracket = (ip: string): string => (ip.includes(':') ? `[${ip}]` : ip);

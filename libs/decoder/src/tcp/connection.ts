@@ -1,6 +1,7 @@
 import type { TlsEvent } from '../event/tls-event';
 import type { TlsSession } from '../tls/tls-session';
 import { ZeekHistory } from './history';
+import type { LadderCheck } from './segment/ladder-check';
 import type { StreamReassembler } from './stream-reassembler';
 import { TcpEndpoint } from './tcp-endpoint';
 import { zeekConnState, type ConnState } from './zeek-state';
@@ -43,7 +44,8 @@ export interface LadderStep {
   relAck: number; // -1 when ACK is not set or the peer's base is unknown
   length: number;
   window: number;
-  notes: string[];
+  /** What the segment's checks found, as codes and numbers (inspect words them); in the order made. */
+  checks: readonly LadderCheck[];
 }
 
 const NO_ADDRESS = new Uint8Array(0);

@@ -10,15 +10,3 @@ export const TcpFlag = {
   CWR: 0x80,
   AE: 0x100,
 } as const;
-
-const ORDER: [number, string][] = [
-  [TcpFlag.SYN, 'SYN'], [TcpFlag.FIN, 'FIN'], [TcpFlag.RST, 'RST'], [TcpFlag.PSH, 'PSH'],
-  [TcpFlag.ACK, 'ACK'], [TcpFlag.URG, 'URG'], [TcpFlag.ECE, 'ECE'], [TcpFlag.CWR, 'CWR'], [TcpFlag.AE, 'AE'],
-];
-
-/** "SYN, ACK" as Wireshark's Info column writes it; for display only (allocates). */
-export function flagNames(flags: number): string {
-  const names: string[] = [];
-  for (const [bit, name] of ORDER) if (flags & bit) names.push(name);
-  return names.join(', ');
-}

@@ -1,5 +1,4 @@
-import { hex } from '../testing/layer-bytes';
-import { flagNames } from './tcp-flags';
+import { flagNames } from './flag-names';
 
 // Bytes 12-13 of real TCP headers (data offset, reserved bits, AE; then CWR ECE URG ACK PSH RST
 // SYN FIN), with the flags as tshark 4.0 writes them in its Info column. From
@@ -8,7 +7,7 @@ import { flagNames } from './tcp-flags';
 // suricata-verify/urgent11-cve-2019-12260.pcap frame 6) and flagNames SYN first.
 /** The flags as decodeTcp keeps them: byte 13, and AE (byte 12's low bit) as 0x100. */
 function flagsOf(bytes12and13: string): number {
-  const [b12, b13] = hex(bytes12and13);
+  const [b12, b13] = [bytes12and13.slice(0, 2), bytes12and13.slice(2, 4)].map((h) => parseInt(h, 16));
   return b13 | ((b12 & 0x01) << 8);
 }
 
