@@ -48,6 +48,12 @@ export interface ConnTrackerOptions {
   onHandshake?: (c: Connection) => void;
   onTlsDone?: (c: Connection) => void;
   /**
+   * Called once per connection when segments without SYN, FIN or RST have nothing left to
+   * tell it (see `learned`): a live capture may then stop handing those over (libs/pcap's
+   * bypass). Never after a FIN or RST: the teardown's ACKs still count.
+   */
+  onLearned?: (c: Connection) => void;
+  /**
    * Reuse ended Connection objects for new connections. Only for callers that keep no
    * reference to a connection after `onEnd` returns (inspect's printers, the agent).
    */
@@ -143,6 +149,7 @@ export class ConnTracker {
   private readonly onHandshake: ((c: Connection) => void) | undefined;
   private readonly pool: Connection[] | null;
   private readonly onTlsDone: ((c: Connection) => void) | undefined;
+  private readonly onLearned: ((c: Connection) => void) | undefined;
   /** The latest time trusted so far (capture time; -1: none yet). See `trustTime`. */
   private clockSec = -1;
   private clockNsec = 0;
@@ -182,6 +189,7 @@ export class ConnTracker {
     this.onHandshake = options.onHandshake;
     this.pool = options.reuseConnections ? [] : null;
     this.onTlsDone = options.onTlsDone;
+    this.onLearned = options.onLearned;
     this.jumpNs = Math.max(this.idleTimeoutNs, SUSPECT_JUMP_NS);
     this.memoryBudget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
     this.stateLimit = Math.floor(this.memoryBudget * STATE_SHARE);
@@ -235,16 +243,30 @@ export class ConnTracker {
     this.lruInsert(conn, wasFinished, p.tsSec, p.tsNsec);
     const handshakeWasDone = conn.handshakeDone;
     const tlsWasDone = conn.tlsDone;
+    const wasLearned = this.onLearned !== undefined && this.learned(conn);
     recordSegment(conn, side, p, this.recordLadder ? this.maxLadderSteps : 0);
     if (this.tls) feedTls(conn, side, p, this.recordLadder, this.arena);
     if (conn.handshakeDone && !handshakeWasDone) this.onHandshake?.(conn);
     if (conn.tlsDone && !tlsWasDone) this.onTlsDone?.(conn);
+    if (this.onLearned !== undefined && !wasLearned && this.learned(conn)) this.onLearned(conn);
     if (!wasFinished && conn.finished) {
       this.lruRemove(conn);
       this.lruInsert(conn, true, p.tsSec, p.tsNsec);
     }
     this.account(conn);
     if (this.memoryUsed() > this.stateLimit) this.shed();
+  }
+
+  /**
+   * Nothing left for a segment without SYN, FIN or RST to tell: the handshake timed (or no
+   * pure SYN seen, so only a SYN could start its timing), the TLS outcome known or the
+   * stream not TLS, data seen each way, and no FIN or RST yet. It stays true until a FIN
+   * or RST, so a connection passes from false to true once.
+   */
+  private learned(c: Connection): boolean {
+    const e0 = c.ep0;
+    const e1 = c.ep1;
+    return (c.handshakeDone || c.mruSynSide === -1) && (c.tlsDone || !this.tls) && e0.payloadBytes > 0 && e1.payloadBytes > 0 && e0.finCount + e1.finCount + e0.rstCount + e1.rstCount === 0;
   }
 
   /** What the tracked Connections hold by the accounting (0 once all ended). */
