@@ -12,7 +12,6 @@ import { runInNewContext } from 'node:vm';
  */
 export class HeapGuard {
   collections = 0;
-  private limit: number;
   private readonly collect: () => void;
 
   /** `limitBytes`: what heap and buffers may reach before a collection (the pipeline gives 80% of the budget; the tracker holds its accounted state to half of it). */
