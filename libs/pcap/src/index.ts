@@ -11,8 +11,18 @@
 //   ...
 //   capture.stats(); // { received, dropped, interfaceDropped }
 //   capture.close();
+//
+// Flow bypass: a BypassTable given to captures (setBypass) drops, in C and before any
+// JavaScript call, the segments without SYN, FIN or RST of the connections added to it:
+//
+//   const bypass = new BypassTable({ maxConnections: 65536 });
+//   capture.setBypass(bypass);
+//   bypass.add(4, clientAddress, clientPort, serverAddress, serverPort); // nothing left to learn from it
+//   bypass.stats(); // { entries, hits, bypassedPackets, bypassedBytes, full, notUnderstood, ... }
 import { PcapError, translateError, type PcapErrorCode } from './errors';
-import { loadBinding, type NativeBatchArrays, type NativeCapture, type NativeDevice, type NativeStats } from './native';
+import {
+  loadBinding, type NativeBatchArrays, type NativeBypassStats, type NativeBypassTable, type NativeCapture, type NativeDevice, type NativeHeaderPeek, type NativeStats,
+} from './native';
 
 export { PcapError, type PcapErrorCode };
 
@@ -60,6 +70,25 @@ export interface PacketBatch extends NativeBatchArrays {
 export type CaptureStats = NativeStats;
 
 export type BatchListener = (batch: PacketBatch) => void;
+
+/** The bypass table's counters, as the addon gives them (see NativeBypassStats). */
+export type BypassStats = NativeBypassStats;
+
+/** What the header peek reads of a frame (test entry point: `peekHeader`). */
+export type HeaderPeek = NativeHeaderPeek;
+
+export interface BypassTableOptions {
+  /** Most connections in the table; a full table refuses more (counted in `full`). Default 65536 (about 8 MiB). */
+  maxConnections?: number;
+  /** A connection without a packet this long (packet time) leaves the table; default 3600 s. */
+  idleTimeoutMs?: number;
+  /** One segment per connection passed up at least this often (keeps the connection alive to the agent); default 60 s. */
+  refreshMs?: number;
+}
+
+export const DEFAULT_BYPASS_CONNECTIONS = 65536;
+const DEFAULT_BYPASS_IDLE_MS = 3_600_000;
+const DEFAULT_BYPASS_REFRESH_MS = 60_000;
 
 const DEFAULT_SNAPLEN = 262144;
 const DEFAULT_BATCH_BYTES = 4 << 20;
@@ -164,6 +193,15 @@ export class LiveCapture {
     }
   }
 
+  /**
+   * Drops the segments without SYN, FIN or RST of the connections in `table`, in C, before
+   * they reach a batch (see BypassTable); null stops it. Several captures may share a table.
+   */
+  setBypass(table: BypassTable | null): void {
+    if (!this.native) throw new PcapError('ECLOSED', `capture on "${this.device}" is closed`);
+    this.native.setBypass(table === null ? null : table.nativeTable());
+  }
+
   /** Lets the process exit while the capture is open (like socket.unref()). */
   unref(): this {
     this.referenced = false;
@@ -186,6 +224,70 @@ export class LiveCapture {
     this.finalStats = native.stats();
     this.listeners.length = 0;
   }
+}
+
+/**
+ * Connections whose later segments without SYN, FIN or RST are counted and dropped in C,
+ * before any JavaScript call, by every capture given this table (`LiveCapture.setBypass`).
+ * A connection is its 4-tuple in either direction. It leaves the table at its first
+ * SYN, FIN or RST (that segment is passed up), after `idleTimeoutMs` without a packet, or
+ * by `remove`. The table is bounded (`maxConnections`).
+ */
+export class BypassTable {
+  readonly maxConnections: number;
+  private readonly native: NativeBypassTable;
+
+  constructor(options: BypassTableOptions = {}) {
+    this.maxConnections = positiveInt('maxConnections', options.maxConnections, DEFAULT_BYPASS_CONNECTIONS);
+    if (this.maxConnections > 1 << 24) throw new PcapError('EINVAL', `maxConnections must be at most ${1 << 24}, not ${this.maxConnections}`);
+    this.native = new (loadBinding().NativeBypassTable)({
+      maxEntries: this.maxConnections,
+      idleMs: positiveInt('idleTimeoutMs', options.idleTimeoutMs, DEFAULT_BYPASS_IDLE_MS),
+      refreshMs: positiveInt('refreshMs', options.refreshMs, DEFAULT_BYPASS_REFRESH_MS),
+    });
+  }
+
+  /** Bypass a connection (either endpoint first): 'added', 'already' (it was in), or 'full' (not bypassed, counted). */
+  add(ipVersion: 4 | 6, addressA: Uint8Array, portA: number, addressB: Uint8Array, portB: number): 'added' | 'already' | 'full' {
+    const r = this.native.add(ipVersion, addressA, portA, addressB, portB);
+    return r === 0 ? 'added' : r === 1 ? 'already' : 'full';
+  }
+
+  /** Stop bypassing a connection; true if it was in the table. */
+  remove(ipVersion: 4 | 6, addressA: Uint8Array, portA: number, addressB: Uint8Array, portB: number): boolean {
+    return this.native.remove(ipVersion, addressA, portA, addressB, portB);
+  }
+
+  stats(): BypassStats {
+    return this.native.stats();
+  }
+
+  /**
+   * What a capture does with one frame: true when it is dropped (counted). For tests; a
+   * capture calls the same code itself, per packet.
+   */
+  filter(linkType: number, frame: Uint8Array, wireLength: number, seconds: number, nanoseconds: number): boolean {
+    return this.native.filter(linkType, frame, wireLength, seconds, nanoseconds);
+  }
+
+  /** Moves the table's clock (packet time) without a packet and lets every idle connection go (for tests). */
+  advanceTo(seconds: number, nanoseconds: number): void {
+    this.native.advanceTo(seconds, nanoseconds);
+  }
+
+  /** @internal for LiveCapture.setBypass */
+  nativeTable(): NativeBypassTable {
+    return this.native;
+  }
+}
+
+/**
+ * The binding's header peek on one frame of `linkType` (the only packet parsing in C):
+ * the TCP 4-tuple and flags it reads, or null when it does not understand the frame (a
+ * capture then passes it up untouched). For tests that hold it against the decoder.
+ */
+export function peekHeader(linkType: number, frame: Uint8Array): HeaderPeek | null {
+  return loadBinding().peekHeader(linkType, frame);
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {

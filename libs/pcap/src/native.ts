@@ -53,6 +53,51 @@ export interface NativeStats {
   interfaceDropped: number;
 }
 
+/** The bypass table's counters (bypass_table.h), cumulative but `entries`. */
+export interface NativeBypassStats {
+  /** Connections in the table now, and the most it holds. */
+  entries: number;
+  capacity: number;
+  /** Connections put in; adds of one already in; adds refused because the table was full (not bypassed). */
+  added: number;
+  alreadyIn: number;
+  full: number;
+  /** Packets that found their connection in the table: bypassedPackets + passedFlags + passedRefresh. */
+  hits: number;
+  /** Segments counted and dropped before JavaScript, and their frame bytes on the wire. */
+  bypassedPackets: number;
+  bypassedBytes: number;
+  /** Segments with SYN, FIN or RST of a connection in the table: passed up, the connection out of it. */
+  passedFlags: number;
+  /** Segments passed up anyway, one every refresh interval per connection (keeps the tracker's clock). */
+  passedRefresh: number;
+  /** Frames the header peek could not read (another link type, a tunnel, a fragment, a cut header...): passed up untouched. */
+  notUnderstood: number;
+  /** Connections out of the table after the idle time without a packet; taken out by the agent. */
+  expired: number;
+  removed: number;
+}
+
+export interface NativeBypassTable {
+  add(ipVersion: 4 | 6, addressA: Uint8Array, portA: number, addressB: Uint8Array, portB: number): 0 | 1 | 2;
+  remove(ipVersion: 4 | 6, addressA: Uint8Array, portA: number, addressB: Uint8Array, portB: number): boolean;
+  stats(): NativeBypassStats;
+  filter(linkType: number, frame: Uint8Array, wireLength: number, seconds: number, nanoseconds: number): boolean;
+  advanceTo(seconds: number, nanoseconds: number): void;
+}
+
+/** What the header peek reads of a frame (test entry point). */
+export interface NativeHeaderPeek {
+  ipVersion: 4 | 6;
+  src: Buffer;
+  dst: Buffer;
+  srcPort: number;
+  dstPort: number;
+  /** TCP flags as the decoder's TcpFlag: byte 13, and the AE bit of byte 12 as 0x100. */
+  flags: number;
+  payloadLength: number;
+}
+
 export interface NativeCapture {
   readonly linkType: number;
   readonly snapshotLength: number;
@@ -63,12 +108,15 @@ export interface NativeCapture {
   setFilter(filter: string): void;
   close(): void;
   setRef(ref: boolean): void;
+  setBypass(table: NativeBypassTable | null): void;
 }
 
 export interface NativeBinding {
   listDevices(): NativeDevice[];
   libVersion(): string;
   NativeCapture: new (options: NativeOpenOptions) => NativeCapture;
+  NativeBypassTable: new (options: { maxEntries: number; idleMs: number; refreshMs: number }) => NativeBypassTable;
+  peekHeader(linkType: number, frame: Uint8Array): NativeHeaderPeek | null;
 }
 
 const ADDON = join('build', 'Release', 'shakewatch_pcap.node');

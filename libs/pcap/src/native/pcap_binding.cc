@@ -8,6 +8,11 @@
 //
 // Errors are thrown as JavaScript Errors carrying `code`, `pcapStatus` and `pcapMessage`;
 // src/index.ts turns them into the messages users read (hints included).
+//
+// The flow bypass (bypass_table.h, header_peek.h): a capture given a NativeBypassTable
+// looks at each packet's TCP header in C, before it goes into the batch, and drops the
+// segments of connections the agent put in the table (counted), never those with SYN,
+// FIN or RST.
 
 #include <napi.h>
 #include <pcap/pcap.h>
@@ -22,6 +27,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "bypass_table.h"
 
 namespace {
 
@@ -92,6 +99,137 @@ T* TypedArrayData(Napi::Object holder, const char* name, size_t* length) {
   return reinterpret_cast<T*>(base);
 }
 
+// Address bytes of an IPv4 (4) or IPv6 (16) address given as a Uint8Array.
+const uint8_t* AddressArg(const Napi::Value& v, int version) {
+  if (!v.IsTypedArray()) throw Napi::TypeError::New(v.Env(), "address must be a Uint8Array");
+  Napi::TypedArray ta = v.As<Napi::TypedArray>();
+  size_t want = version == 4 ? 4 : 16;
+  if (ta.TypedArrayType() != napi_uint8_array || ta.ElementLength() != want) {
+    throw Napi::TypeError::New(v.Env(), version == 4 ? "an IPv4 address is a Uint8Array of 4 bytes" : "an IPv6 address is a Uint8Array of 16 bytes");
+  }
+  return static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+}
+
+int VersionArg(const Napi::Value& v) {
+  int version = v.ToNumber().Int32Value();
+  if (version != 4 && version != 6) throw Napi::TypeError::New(v.Env(), "ipVersion must be 4 or 6");
+  return version;
+}
+
+uint16_t PortArg(const Napi::Value& v) {
+  int port = v.ToNumber().Int32Value();
+  if (port < 0 || port > 65535) throw Napi::RangeError::New(v.Env(), "a port is 0 to 65535");
+  return static_cast<uint16_t>(port);
+}
+
+// new NativeBypassTable({ maxEntries, idleMs, refreshMs }): shared by the captures given it.
+class NativeBypassTable : public Napi::ObjectWrap<NativeBypassTable> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeBypassTable",
+                       {
+                           InstanceMethod<&NativeBypassTable::Add>("add"),
+                           InstanceMethod<&NativeBypassTable::Remove>("remove"),
+                           InstanceMethod<&NativeBypassTable::Stats>("stats"),
+                           InstanceMethod<&NativeBypassTable::Filter>("filter"),
+                           InstanceMethod<&NativeBypassTable::AdvanceTo>("advanceTo"),
+                       });
+  }
+
+  explicit NativeBypassTable(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeBypassTable>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "options object expected");
+    Napi::Object o = info[0].As<Napi::Object>();
+    double maxEntries = o.Get("maxEntries").ToNumber().DoubleValue();
+    double idleMs = o.Get("idleMs").ToNumber().DoubleValue();
+    double refreshMs = o.Get("refreshMs").ToNumber().DoubleValue();
+    if (!(maxEntries >= 1 && maxEntries <= (1 << 24))) throw Napi::RangeError::New(env, "maxEntries must be 1 to 16777216");
+    if (!(idleMs > 0) || !(refreshMs > 0)) throw Napi::RangeError::New(env, "idleMs and refreshMs must be positive");
+    table_ = std::make_unique<shakewatch::BypassTable>(static_cast<uint32_t>(maxEntries), static_cast<int64_t>(idleMs * 1e6), static_cast<int64_t>(refreshMs * 1e6));
+  }
+
+  shakewatch::BypassTable* table() { return table_.get(); }
+
+ private:
+  // add(ipVersion, addressA, portA, addressB, portB): 0 added, 1 already in, 2 full (not bypassed).
+  Napi::Value Add(const Napi::CallbackInfo& info) {
+    int version = VersionArg(info[0]);
+    auto r = table_->Add(version, AddressArg(info[1], version), PortArg(info[2]), AddressArg(info[3], version), PortArg(info[4]));
+    return Napi::Number::New(info.Env(), static_cast<double>(r));
+  }
+
+  Napi::Value Remove(const Napi::CallbackInfo& info) {
+    int version = VersionArg(info[0]);
+    bool removed = table_->Remove(version, AddressArg(info[1], version), PortArg(info[2]), AddressArg(info[3], version), PortArg(info[4]));
+    return Napi::Boolean::New(info.Env(), removed);
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const shakewatch::BypassStats& s = table_->stats();
+    Napi::Object out = Napi::Object::New(env);
+    auto set = [&](const char* name, double v) { out.Set(name, Napi::Number::New(env, v)); };
+    set("entries", table_->size());
+    set("capacity", table_->capacity());
+    set("added", static_cast<double>(s.added));
+    set("alreadyIn", static_cast<double>(s.alreadyIn));
+    set("full", static_cast<double>(s.full));
+    set("hits", static_cast<double>(s.bypassedPackets + s.passedFlags + s.passedRefresh));
+    set("bypassedPackets", static_cast<double>(s.bypassedPackets));
+    set("bypassedBytes", static_cast<double>(s.bypassedBytes));
+    set("passedFlags", static_cast<double>(s.passedFlags));
+    set("passedRefresh", static_cast<double>(s.passedRefresh));
+    set("notUnderstood", static_cast<double>(s.notUnderstood));
+    set("expired", static_cast<double>(s.expired));
+    set("removed", static_cast<double>(s.removed));
+    return out;
+  }
+
+  // filter(linkType, frame, wireLength, seconds, nanoseconds): what a capture does with a
+  // packet (true: dropped), for tests without a live capture.
+  Napi::Value Filter(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[1].IsTypedArray()) throw Napi::TypeError::New(env, "frame must be a Uint8Array");
+    Napi::TypedArray ta = info[1].As<Napi::TypedArray>();
+    const uint8_t* bytes = static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+    int64_t ns = static_cast<int64_t>(info[3].ToNumber().DoubleValue()) * 1000000000LL + info[4].ToNumber().Int64Value();
+    bool dropped = table_->Filter(info[0].ToNumber().Int32Value(), bytes, static_cast<uint32_t>(ta.ByteLength()), info[2].ToNumber().Uint32Value(), ns);
+    return Napi::Boolean::New(env, dropped);
+  }
+
+  // advanceTo(seconds, nanoseconds): the table's clock without a packet (idle entries leave).
+  Napi::Value AdvanceTo(const Napi::CallbackInfo& info) {
+    int64_t ns = static_cast<int64_t>(info[0].ToNumber().DoubleValue()) * 1000000000LL + info[1].ToNumber().Int64Value();
+    table_->AdvanceTo(ns);
+    table_->SweepAll();
+    return info.Env().Undefined();
+  }
+
+  std::unique_ptr<shakewatch::BypassTable> table_;
+};
+
+// peekHeader(linkType, frame): the header peek on one frame (tests compare it with the
+// TypeScript decoder): null when not understood, else { ipVersion, src, dst, srcPort,
+// dstPort, flags, payloadLength } (addresses copied).
+Napi::Value PeekHeader(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[1].IsTypedArray()) throw Napi::TypeError::New(env, "peekHeader(linkType, frame: Uint8Array)");
+  Napi::TypedArray ta = info[1].As<Napi::TypedArray>();
+  const uint8_t* bytes = static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
+  shakewatch::PeekedTcp p;
+  if (!shakewatch::PeekTcp(info[0].ToNumber().Int32Value(), bytes, ta.ByteLength(), &p)) return env.Null();
+  size_t len = p.ipVersion == 4 ? 4 : 16;
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("ipVersion", Napi::Number::New(env, p.ipVersion));
+  out.Set("src", Napi::Buffer<uint8_t>::Copy(env, p.src, len));
+  out.Set("dst", Napi::Buffer<uint8_t>::Copy(env, p.dst, len));
+  out.Set("srcPort", Napi::Number::New(env, p.srcPort));
+  out.Set("dstPort", Napi::Number::New(env, p.dstPort));
+  out.Set("flags", Napi::Number::New(env, p.flags));
+  out.Set("payloadLength", Napi::Number::New(env, p.payloadLength));
+  return out;
+}
+
 class Capture : public Napi::ObjectWrap<Capture> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -102,6 +240,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
                            InstanceMethod<&Capture::SetFilter>("setFilter"),
                            InstanceMethod<&Capture::Close>("close"),
                            InstanceMethod<&Capture::SetRef>("setRef"),
+                           InstanceMethod<&Capture::SetBypass>("setBypass"),
                        });
   }
 
@@ -153,7 +292,8 @@ class Capture : public Napi::ObjectWrap<Capture> {
     if (filter.IsString()) ApplyFilter(env, filter.As<Napi::String>().Utf8Value(), true);
 
     Napi::Object self = info.This().As<Napi::Object>();
-    self.Set("linkType", Napi::Number::New(env, pcap_datalink(pcap_)));
+    linkType_ = pcap_datalink(pcap_);
+    self.Set("linkType", Napi::Number::New(env, linkType_));
     self.Set("snapshotLength", Napi::Number::New(env, pcap_snapshot(pcap_)));
     self.Set("timestampPrecision", Napi::String::New(env, nano_ ? "nano" : "micro"));
     if (!warning_.empty()) self.Set("warning", Napi::String::New(env, warning_));
@@ -250,6 +390,25 @@ class Capture : public Napi::ObjectWrap<Capture> {
     return info.Env().Undefined();
   }
 
+  // setBypass(table | null): packets of the connections in the table are counted and
+  // dropped before they reach the batch (see bypass_table.h).
+  Napi::Value SetBypass(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info[0].IsNull() || info[0].IsUndefined()) {
+      bypass_ = nullptr;
+      bypassRef_.Reset();
+      return env.Undefined();
+    }
+    Napi::FunctionReference* tableClass = env.GetInstanceData<Napi::FunctionReference>();
+    if (!info[0].IsObject() || tableClass == nullptr || !info[0].As<Napi::Object>().InstanceOf(tableClass->Value())) {
+      throw Napi::TypeError::New(env, "setBypass(table: NativeBypassTable | null)");
+    }
+    NativeBypassTable* wrapped = NativeBypassTable::Unwrap(info[0].As<Napi::Object>());
+    bypassRef_ = Napi::Persistent(info[0].As<Napi::Object>());
+    bypass_ = wrapped->table();
+    return env.Undefined();
+  }
+
   // libpcap's counters are 32 bits; widen them (a stats() call every 2^32 packets keeps them exact).
   bool ReadStats() {
     struct pcap_stat ps;
@@ -315,10 +474,16 @@ class Capture : public Napi::ObjectWrap<Capture> {
     callback_.Reset();
     batchRef_.Reset();
     asyncContext_.reset();
+    bypass_ = nullptr;
+    bypassRef_.Reset();
   }
 
   static void OnPacket(u_char* user, const struct pcap_pkthdr* h, const u_char* bytes) {
     Capture* self = reinterpret_cast<Capture*>(user);
+    if (self->bypass_ != nullptr) {
+      int64_t ns = static_cast<int64_t>(h->ts.tv_sec) * 1000000000LL + (self->nano_ ? h->ts.tv_usec : h->ts.tv_usec * 1000LL);
+      if (self->bypass_->Filter(self->linkType_, bytes, h->caplen, h->len, ns)) return;
+    }
     if (self->used_ + h->caplen > self->dataCapacity_) {
       // The batch is full: keep this packet for the next one and stop pcap_dispatch.
       self->pending_.assign(bytes, bytes + h->caplen);
@@ -417,7 +582,10 @@ class Capture : public Napi::ObjectWrap<Capture> {
 
   pcap_t* pcap_ = nullptr;
   int fd_ = -1;
+  int linkType_ = 0;
   bool nano_ = false;
+  shakewatch::BypassTable* bypass_ = nullptr;  // owned by the JavaScript object bypassRef_ holds
+  Napi::ObjectReference bypassRef_;
   std::string warning_;
   uv_poll_t* poll_ = nullptr;
   bool referenced_ = true;
@@ -454,6 +622,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("listDevices", Napi::Function::New<ListDevices>(env, "listDevices"));
   exports.Set("libVersion", Napi::Function::New<LibVersion>(env, "libVersion"));
   exports.Set("NativeCapture", Capture::Define(env));
+  Napi::Function bypass = NativeBypassTable::Define(env);
+  env.SetInstanceData<Napi::FunctionReference>(new Napi::FunctionReference(Napi::Persistent(bypass)));
+  exports.Set("NativeBypassTable", bypass);
+  exports.Set("peekHeader", Napi::Function::New<PeekHeader>(env, "peekHeader"));
   return exports;
 }
 
