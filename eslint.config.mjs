@@ -45,6 +45,12 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 11: the decoder's functions stay short enough to read as named steps.
+    files: ['libs/decoder/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: { 'max-lines-per-function': ['error', { max: 80 }] },
+  },
+  {
     files: ['libs/decoder/src/**/*.ts', 'libs/protocol/src/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/testing/**'],
     rules: {

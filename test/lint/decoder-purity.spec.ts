@@ -42,6 +42,12 @@ describe('lint keeps libs/decoder pure', () => {
     },
   );
 
+  it('rejects a function over 80 lines in the decoder (issue 11), not in its specs', async () => {
+    const long = `export function f(n: number): number {\n${'  n++;\n'.repeat(80)}  return n;\n}\n`;
+    expect(await lint(long, 'libs/decoder/src/offender.ts')).toEqual(['max-lines-per-function']);
+    expect(await lint(long, 'libs/decoder/src/offender.spec.ts')).toEqual([]);
+  });
+
   it('rejects console output in the decoder but allows pure code', async () => {
     expect(await lint("export function f(): void {\n  console.log('x');\n}\n", 'libs/decoder/src/offender.ts')).toEqual(['no-console']);
     expect(await lint('export const twice = (n: number): number => n * 2;\n', 'libs/decoder/src/fine.ts')).toEqual([]);

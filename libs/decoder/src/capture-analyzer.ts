@@ -5,6 +5,7 @@ import { PacketDecoder, type PacketDecoderOptions } from './packet-decoder';
 import { tlsEvent } from './event/tls-event';
 import type { Connection } from './tcp/connection';
 import { ConnTracker, type ConnTrackerOptions } from './tcp/conn-tracker';
+import { TlsStreams } from './tls/tls-streams';
 
 export interface CaptureAnalyzerOptions extends ConnTrackerOptions, PacketDecoderOptions {
   /**
@@ -13,6 +14,8 @@ export interface CaptureAnalyzerOptions extends ConnTrackerOptions, PacketDecode
    * then `Connection.tls` is null after the handshake.
    */
   summarizeTlsEarly?: boolean;
+  /** Decode TLS handshakes (on any port, by content): the tracker's stream hook. Default true. */
+  tls?: boolean;
 }
 
 export interface AnalyzerError {
@@ -37,7 +40,8 @@ export class CaptureAnalyzer {
   constructor(onConnection: (c: Connection) => void, options: CaptureAnalyzerOptions = {}) {
     this.decoder = new PacketDecoder(options);
     const early = options.summarizeTlsEarly === true && options.recordLadder !== true;
-    this.tracker = new ConnTracker(onConnection, early ? { ...options, onTlsDone: (c) => summarize(c, options.onTlsDone) } : options);
+    const streams = options.tls === false ? null : new TlsStreams(options.recordLadder === true);
+    this.tracker = new ConnTracker(onConnection, { ...options, streams, ...(early ? { onTlsDone: (c: Connection) => summarize(c, options.onTlsDone) } : {}) });
     this.reader = new CaptureReader((raw) => this.onPacket(raw));
   }
 

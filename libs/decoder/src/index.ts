@@ -10,6 +10,8 @@ export { TcpFlag } from './transport/tcp-flags';
 export { formatIp, formatIpv4, formatIpv6 } from './address';
 export { DEFAULT_MEMORY_BUDGET_BYTES } from './tcp/memory-costs';
 export { ConnTracker, type ConnTrackerOptions, type ConnTrackerStats } from './tcp/conn-tracker';
+export type { StreamHook } from './tcp/stream-hook';
+export { TlsStreams } from './tls/tls-streams';
 export {
   Connection, CLIENT, SERVER,
   type Side, type LadderStep, type AnomalyCode, type CloseKind, type EndReason, type ResetPhase, type RoleSource,

@@ -1,4 +1,4 @@
-import { ConnTracker, DEFAULT_MEMORY_BUDGET_BYTES, PacketDecoder, tlsEvent, type Connection, type RawPacket, type TlsSession } from '@shakewatch/decoder';
+import { ConnTracker, DEFAULT_MEMORY_BUDGET_BYTES, PacketDecoder, TlsStreams, tlsEvent, type Connection, type RawPacket, type TlsSession } from '@shakewatch/decoder';
 import { HeapGuard } from './heap-guard';
 
 /** Packets between two looks at the heap (a mask: every 8,192; a look costs about a microsecond). */
@@ -56,6 +56,7 @@ export class DecodingPipeline {
       memoryBudgetBytes: options.memoryBudgetBytes,
       idleTimeoutSeconds: options.idleTimeoutSeconds,
       recordLadder: options.recordLadder,
+      streams: new TlsStreams(options.recordLadder === true), // TLS on any port, by content
       reuseConnections: true, // onConnection keeps nothing of a connection after it returns
       onHandshake: options.onHandshake,
       onTlsDone: (c) => this.tlsDone(c),

@@ -37,7 +37,5 @@ export function frameBytes(p: RawPacket): Uint8Array {
   return p.data.subarray(p.offset, p.offset + p.caplen);
 }
 
-/** Nanoseconds from a to b (exact for any realistic capture span). */
-export function nsBetween(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
-  return (bSec - aSec) * 1e9 + (bNsec - aNsec);
-}
+/** (Time helpers live in ../time.ts, shared with tcp/; re-exported here for capture's users.) */
+export { nsBetween } from '../time';

@@ -13,6 +13,7 @@ import { conversation, F, V4, type Segment } from '../testing/packet-builder';
 import { TcpFlag } from '../transport/tcp-flags';
 import { ConnTracker, type ConnTrackerOptions } from './conn-tracker';
 import type { Connection } from './connection';
+import { TlsStreams } from '../tls/tls-streams';
 
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 
@@ -54,6 +55,7 @@ function track(bytes: Uint8Array, bypass: boolean, options: ConnTrackerOptions =
   const run: Run = { ended: [], learned: [], bypassed: 0 };
   const table = new Set<string>();
   const tracker = new ConnTracker((c) => run.ended.push(reported(c)), {
+    streams: new TlsStreams(false),
     ...options,
     onLearned: (c) => {
       run.learned.push({
@@ -131,10 +133,11 @@ describe('ConnTracker onLearned on built conversations', () => {
     { from: 's', flags: F.SYN | F.ACK, seq: 5000, ack: 1001, t: 0.01 },
     { from: 'c', flags: F.ACK, seq: 1001, ack: 5001, t: 0.02 },
   ];
-  const learnedOf = (segments: Segment[], options: ConnTrackerOptions = {}) => {
+  const learnedOf = (segments: Segment[], options: ConnTrackerOptions & { tls?: boolean } = {}) => {
     const at: number[] = [];
     let n = 0;
-    const tracker = new ConnTracker(() => undefined, { ...options, onLearned: () => at.push(n) });
+    const streams = options.tls === false ? null : new TlsStreams(false);
+    const tracker = new ConnTracker(() => undefined, { ...options, streams, onLearned: () => at.push(n) });
     const decoder = new PacketDecoder();
     const reader = new CaptureReader((raw) => {
       n++;
@@ -197,7 +200,7 @@ describe('ConnTracker onLearned on built conversations', () => {
     ];
     expect(learnedOf(chatter(0), { tls: false })).toEqual([5]);
     const seen: boolean[] = [];
-    const tracker = new ConnTracker(() => undefined, { onLearned: (c) => seen.push(c.tlsDone) });
+    const tracker = new ConnTracker(() => undefined, { streams: new TlsStreams(false), onLearned: (c) => seen.push(c.tlsDone) });
     const decoder = new PacketDecoder();
     new CaptureReader((raw) => {
       const p = decoder.decode(raw);

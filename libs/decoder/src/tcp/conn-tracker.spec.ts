@@ -5,6 +5,7 @@ import { ConnTracker } from './conn-tracker';
 import { analyze, fixture } from '../testing/fixtures';
 import { conversation, F, V4, type Segment } from '../testing/packet-builder';
 import { connectionEvent } from '../event/connection-event';
+import { TlsStreams } from '../tls/tls-streams';
 
 // Expectations from test/fixtures/captures/MANIFEST.md (checked with tshark when recorded).
 describe('ConnTracker on the recorded captures', () => {
@@ -159,6 +160,7 @@ describe('ConnTracker hooks for live reporting', () => {
   it('reports a handshake when it completes and a TLS outcome when known, once each, before the end', () => {
     const order: string[] = [];
     const tracker = new ConnTracker((c) => order.push(`end ${c.id}`), {
+      streams: new TlsStreams(false),
       onHandshake: (c) => order.push(`handshake ${c.id} ${c.rttNs > 0}`),
       onTlsDone: (c) => order.push(`tls ${c.id} ${c.tls?.established ?? 'no tls'}`),
     });

@@ -1,5 +1,5 @@
 import { copyBytes } from '../bytes';
-import { nsBetween } from '../capture/raw-packet';
+import { nsBetween } from '../time';
 import { newDecodedPacket, type DecodedPacket } from '../decoded-packet';
 import { TcpFlag } from '../transport/tcp-flags';
 import { CLIENT, Connection, SERVER, ipv4Key, type EndReason, type Side } from './connection';
@@ -7,9 +7,8 @@ import { sameBytes, tupleHash } from './endpoint-key';
 import { HalfOpenTable, HALF_OPEN_ENTRY_BYTES } from './half-open-table';
 import { isLikelyServerPort } from './likely-server-ports';
 import { CONNECTION_BYTES, DEFAULT_MEMORY_BUDGET_BYTES, EVICTED_ENTRY_BYTES, LADDER_STEP_BYTES } from './memory-costs';
-import { feedTls, holdsOutOfOrder, shedOutOfOrder, tlsHeldBytes } from '../tls/tls-feed';
 import { recordSegment } from './segment-analysis';
-import { SegmentArena } from './segment-arena';
+import type { StreamHook } from './stream-hook';
 import { AS_STORED, TupleTable } from './tuple-table';
 
 /** Cap on the interned IPv4 address table (about 250 bytes an entry). */
@@ -38,8 +37,11 @@ export interface ConnTrackerOptions {
   recordLadder?: boolean;
   /** Cap on ladder steps kept per connection; the rest are counted. */
   maxLadderSteps?: number;
-  /** Decode TLS handshakes (on any port, by content). Default true. */
-  tls?: boolean;
+  /**
+   * What analyses each connection's byte streams beyond TCP, and what its state costs:
+   * TLS (tls/tls-streams.ts, which CaptureAnalyzer and the agent give). None by default.
+   */
+  streams?: StreamHook | null;
   /**
    * Called once when a connection's three-way handshake completes, and once when its TLS
    * session has what it needs (handshake over, failed, or no TLS): a live agent reports
@@ -145,7 +147,7 @@ export class ConnTracker {
   private readonly closedTimeoutNs: number;
   private readonly recordLadder: boolean;
   private readonly maxLadderSteps: number;
-  private readonly tls: boolean;
+  private readonly streams: StreamHook | null;
   private readonly onHandshake: ((c: Connection) => void) | undefined;
   private readonly pool: Connection[] | null;
   private readonly onTlsDone: ((c: Connection) => void) | undefined;
@@ -161,8 +163,6 @@ export class ConnTracker {
   private readonly halfOpen: HalfOpenTable | null;
   /** Tuples of evicted connections: their later segments are counted, not made new connections. */
   private readonly evictedTuples: TupleTable;
-  /** Where reassembly keeps out-of-order copies (counted here, not per connection). */
-  private readonly arena = new SegmentArena();
   /** Connections holding out-of-order bytes, oldest first (intrusive list): the budget takes those bytes back first. */
   private oooHead: Connection | null = null;
   private oooTail: Connection | null = null;
@@ -185,7 +185,7 @@ export class ConnTracker {
     this.closedTimeoutNs = (options.closedTimeoutSeconds ?? 5) * 1e9;
     this.recordLadder = options.recordLadder ?? false;
     this.maxLadderSteps = options.maxLadderSteps ?? 10_000;
-    this.tls = options.tls ?? true;
+    this.streams = options.streams ?? null;
     this.onHandshake = options.onHandshake;
     this.pool = options.reuseConnections ? [] : null;
     this.onTlsDone = options.onTlsDone;
@@ -245,7 +245,7 @@ export class ConnTracker {
     const tlsWasDone = conn.tlsDone;
     const wasLearned = this.onLearned !== undefined && this.learned(conn);
     recordSegment(conn, side, p, this.recordLadder ? this.maxLadderSteps : 0);
-    if (this.tls) feedTls(conn, side, p, this.recordLadder, this.arena);
+    this.streams?.segment(conn, side, p);
     if (conn.handshakeDone && !handshakeWasDone) this.onHandshake?.(conn);
     if (conn.tlsDone && !tlsWasDone) this.onTlsDone?.(conn);
     if (this.onLearned !== undefined && !wasLearned && this.learned(conn)) this.onLearned(conn);
@@ -266,7 +266,7 @@ export class ConnTracker {
   private learned(c: Connection): boolean {
     const e0 = c.ep0;
     const e1 = c.ep1;
-    return (c.handshakeDone || c.mruSynSide === -1) && (c.tlsDone || !this.tls) && e0.payloadBytes > 0 && e1.payloadBytes > 0 && e0.finCount + e1.finCount + e0.rstCount + e1.rstCount === 0;
+    return (c.handshakeDone || c.mruSynSide === -1) && (c.tlsDone || this.streams === null) && e0.payloadBytes > 0 && e1.payloadBytes > 0 && e0.finCount + e1.finCount + e0.rstCount + e1.rstCount === 0;
   }
 
   /** What the tracked Connections hold by the accounting (0 once all ended). */
@@ -276,7 +276,7 @@ export class ConnTracker {
 
   /** Bytes of all connection state by the accounting (memory-costs.ts). */
   memoryUsed(): number {
-    const n = this.heldByConnections + this.arena.bytes + (this.pool?.length ?? 0) * CONNECTION_BYTES + this.buckets.length * 8 + (this.halfOpen?.bytes ?? 0) + this.evictedTuples.bytes;
+    const n = this.heldByConnections + (this.streams?.sharedBytes ?? 0) + (this.pool?.length ?? 0) * CONNECTION_BYTES + this.buckets.length * 8 + (this.halfOpen?.bytes ?? 0) + this.evictedTuples.bytes;
     this.stats.memoryBytes = n;
     return n;
   }
@@ -285,10 +285,10 @@ export class ConnTracker {
   private account(c: Connection): void {
     let held = CONNECTION_BYTES;
     if (c.ladder !== null) held += c.ladder.length * LADDER_STEP_BYTES;
-    if (c.reassembly !== null || c.tls !== null || c.tlsSummary !== undefined) held += tlsHeldBytes(c);
+    if (this.streams !== null) held += this.streams.heldBytes(c);
     this.heldByConnections += held - c.heldBytes;
     c.heldBytes = held;
-    const ooo = c.reassembly !== null && holdsOutOfOrder(c);
+    const ooo = this.streams !== null && this.streams.holdsOutOfOrder(c);
     if (ooo !== c.holdsOutOfOrder) this.setHoldsOutOfOrder(c, ooo);
   }
 
@@ -319,12 +319,12 @@ export class ConnTracker {
   private shed(): void {
     if (this.pool !== null) this.pool.length = 0;
     while (this.memoryUsed() > this.stateLimit) {
-      this.arena.dropSpares();
+      this.streams?.dropSpares();
       const c = this.oooHead;
       if (c !== null) {
         const tlsWasDone = c.tlsDone;
         this.stats.shedOutOfOrder++;
-        this.stats.shedOutOfOrderBytes += shedOutOfOrder(c);
+        this.stats.shedOutOfOrderBytes += (this.streams as StreamHook).shedOutOfOrder(c);
         this.account(c);
         if (c.tlsDone && !tlsWasDone) this.onTlsDone?.(c);
         continue;
@@ -413,7 +413,7 @@ export class ConnTracker {
       q.tsNsec = k === 0 ? ho.firstNsec[i] : ho.lastNsec[i];
       q.options.malformed = k === 0 ? ho.firstBad[i] === 1 : bad-- > 0;
       recordSegment(c, CLIENT, q, 0);
-      if (this.tls) feedTls(c, CLIENT, q, false, this.arena);
+      this.streams?.segment(c, CLIENT, q);
     }
     ho.remove(i);
     this.stats.halfOpen = ho.count;
@@ -639,11 +639,7 @@ export class ConnTracker {
     }
     c.bucketNext = null;
     this.lruRemove(c);
-    // Out-of-order copies go back to the arena now (a dropped reassembler would hold its slabs).
-    if (c.reassembly !== null) {
-      c.reassembly[0].stop();
-      c.reassembly[1].stop();
-    }
+    this.streams?.release(c);
     c.endReason = reason;
     this.stats.active--;
     this.stats.connectionsEnded++;

@@ -2,7 +2,7 @@ import type { TlsEvent } from '../event/tls-event';
 import type { TlsSession } from '../tls/tls-session';
 import { ZeekHistory } from './history';
 import type { LadderCheck } from './segment/ladder-check';
-import type { StreamReassembler } from './stream-reassembler';
+import type { StreamReassembler } from '../tls/stream-reassembler';
 import { TcpEndpoint } from './tcp-endpoint';
 import { zeekConnState, type ConnState } from './zeek-state';
 

@@ -3,6 +3,7 @@ import { rawFrame } from '../capture/raw-packet';
 import { PacketDecoder } from '../packet-decoder';
 import type { Connection } from '../tcp/connection';
 import { ConnTracker, type ConnTrackerOptions } from '../tcp/conn-tracker';
+import { TlsStreams } from '../tls/tls-streams';
 
 export type Frame = { data: Uint8Array; tsSec: number; tsNsec: number };
 
@@ -10,10 +11,12 @@ export type Frame = { data: Uint8Array; tsSec: number; tsNsec: number };
  * Each ended connection as "client port ended at frame N (...)": `describe` says what goes
  * in the brackets. Connections still open at the end are flushed "at Infinity".
  */
-export function trackFrames(frames: Frame[], describe: (c: Connection) => string, options: ConnTrackerOptions = {}): { out: string[]; tracker: ConnTracker } {
+export function trackFrames(frames: Frame[], describe: (c: Connection) => string, options: ConnTrackerOptions & { tls?: boolean } = {}): { out: string[]; tracker: ConnTracker } {
   const out: string[] = [];
   let frame = 0;
-  const tracker = new ConnTracker((c) => out.push(`${c.clientPort} at ${frame} (${describe(c)})`), options);
+  // TLS analysis as CaptureAnalyzer gives it, unless `tls: false`.
+  const streams = options.tls === false ? null : new TlsStreams(options.recordLadder === true);
+  const tracker = new ConnTracker((c) => out.push(`${c.clientPort} at ${frame} (${describe(c)})`), { ...options, streams });
   const decoder = new PacketDecoder();
   for (const f of frames) {
     frame++;

@@ -1,7 +1,7 @@
 import type { DecodedPacket } from '../decoded-packet';
 import type { Connection, Side } from '../tcp/connection';
-import type { SegmentArena } from '../tcp/segment-arena';
-import { StreamReassembler, type ReassemblerSink } from '../tcp/stream-reassembler';
+import type { SegmentArena } from './segment-arena';
+import { StreamReassembler, type ReassemblerSink } from './stream-reassembler';
 import { TcpFlag } from '../transport/tcp-flags';
 import { opensHttp } from './plaintext-detection';
 import { TlsSession } from './tls-session';

@@ -1,4 +1,4 @@
-import { nsBetween } from '../../capture/raw-packet';
+import { nsBetween } from '../../time';
 import type { DecodedPacket } from '../../decoded-packet';
 import { TcpFlag } from '../../transport/tcp-flags';
 import { CLIENT, type Connection, type Side } from '../connection';

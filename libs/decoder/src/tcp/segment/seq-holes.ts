@@ -1,4 +1,4 @@
-import { nsBetween } from '../../capture/raw-packet';
+import { nsBetween } from '../../time';
 import { seqAdd, seqDiff } from '../seq';
 import type { TcpEndpoint } from '../tcp-endpoint';
 

@@ -1,6 +1,6 @@
 import { copyBytes } from '../bytes';
 import type { SegmentArena } from './segment-arena';
-import { seqAdd, seqDiff } from './seq';
+import { seqAdd, seqDiff } from '../tcp/seq';
 
 export interface ReassemblerSink {
   /** In-order bytes; the view is valid only during the call. */
