@@ -28,7 +28,7 @@ function synFlood(n: number): Frame[] {
 describe('ConnTracker: half-open connections are compact', () => {
   it('a SYN flood costs ~100 bytes a half-open connection, not a Connection (~1 KB) each', () => {
     // Measured while they are tracked (a flush check alone would pass a tracker that only counts).
-    const tracker = new ConnTracker(() => undefined);
+    const tracker = new ConnTracker(() => undefined, { compactSynsFrom: 0 });
     const decoder = new PacketDecoder();
     for (const f of synFlood(20000)) {
       const p = decoder.decode(rawFrame(f.data, { frame: 1, tsSec: f.tsSec, tsNsec: f.tsNsec }));
@@ -65,7 +65,7 @@ describe('ConnTracker: half-open connections are compact', () => {
           }[s.kind];
           frames.push(...on(40000 + s.port, [segment]));
         }
-        const options = { maxConnections, idleTimeoutSeconds: idle, closedTimeoutSeconds: 1 };
+        const options = { maxConnections, idleTimeoutSeconds: idle, closedTimeoutSeconds: 1, compactSynsFrom: 0 };
         const compact = events(frames, options).out;
         const whole = events(frames, { ...options, recordLadder: true }).out;
         expect(compact).toEqual(whole);
@@ -94,7 +94,7 @@ describe('ConnTracker: one memory budget', () => {
   it('then ends the least recently seen connections, counted apart from the connection cap', () => {
     const frames: Frame[] = [];
     for (let i = 0; i < 300; i++) frames.push(...on(41000 + i, handshake(i)));
-    const { tracker, out } = events(frames, { memoryBudgetBytes: 100 * CONNECTION_BYTES });
+    const { tracker, out } = events(frames, { memoryBudgetBytes: 100 * CONNECTION_BYTES, compactSynsFrom: 0 });
     expect(out).toHaveLength(300);
     expect(tracker.stats.shedConnections).toBeGreaterThan(150);
     expect(tracker.stats.evicted).toBe(0);

@@ -24,6 +24,15 @@ export interface ConnTrackerOptions {
    * it, remembered evicted tuples a sixteenth. Default 256 MiB.
    */
   memoryBudgetBytes?: number;
+  /**
+   * Tracked connections from which a new connection's first SYN is kept compact
+   * (HalfOpenTable); default 10,000, or fewer when a quarter of the budget's state share
+   * holds fewer Connections. Below it every connection is a Connection from its SYN: the
+   * table's round trip (kept, then made a Connection by replaying its SYNs at the SYN-ACK)
+   * costs a normal connection a few microseconds, worth it only when SYNs are many (a
+   * flood passes it at once). Events are the same either way (conn-tracker-budget.spec.ts).
+   */
+  compactSynsFrom?: number;
   /** Capture-time seconds without packets before a connection is ended. */
   idleTimeoutSeconds?: number;
   /**
@@ -87,6 +96,9 @@ function slot(hash: number, size: number): number {
  * bench/README.md: with half, the process's peak stays near the budget).
  */
 const STATE_SHARE = 0.5;
+
+/** Tracked connections from which a new connection's first SYN is kept compact, by default (see `compactSynsFrom`). */
+const COMPACT_FROM = 10_000;
 
 /** Ended connections kept for reuse at most. */
 const POOL_CAP = 4096;
@@ -171,6 +183,7 @@ export class ConnTracker {
   private readonly memoryBudget: number;
   /** What the accounting lets state reach: half the budget, the rest is the garbage collector's room. */
   private readonly stateLimit: number;
+  private readonly compactFrom: number;
   /** The order of list insertions (ties in time between the lists break by it). */
   private order = 0;
   /** What flushSome has left to end, and how far it got. */
@@ -193,6 +206,7 @@ export class ConnTracker {
     this.jumpNs = Math.max(this.idleTimeoutNs, SUSPECT_JUMP_NS);
     this.memoryBudget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
     this.stateLimit = Math.floor(this.memoryBudget * STATE_SHARE);
+    this.compactFrom = Math.min(options.compactSynsFrom ?? COMPACT_FROM, Math.floor(this.stateLimit / 4 / CONNECTION_BYTES));
     // A ladder wants each SYN's own step: with one, every connection is a Connection.
     this.halfOpen = this.recordLadder ? null : new HalfOpenTable(Math.min(this.maxConnections, Math.max(1024, Math.floor(this.memoryBudget / 4 / HALF_OPEN_ENTRY_BYTES))));
     this.evictedTuples = new TupleTable(Math.max(1024, Math.floor(this.memoryBudget / 16 / EVICTED_ENTRY_BYTES)));
@@ -230,7 +244,7 @@ export class ConnTracker {
     }
     if (conn === null) {
       if (this.evictedTuples.count > 0 && this.afterEviction(hash, p)) return;
-      if (ho !== null && HalfOpenTable.holds(p)) {
+      if (ho !== null && this.stats.active >= this.compactFrom && HalfOpenTable.holds(p)) {
         this.addHalfOpen(ho, hash, p);
         return;
       }
