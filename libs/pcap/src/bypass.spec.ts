@@ -225,4 +225,33 @@ if (!CAN_CAPTURE) console.warn('libs/pcap bypass: SKIPPING the live bypass test:
     expect(s.entries).toBe(0);
     expect(seen.reduce((n, x) => n + x.length, 0)).toBeLessThan(0.1 * received);
   }, 30_000);
+
+  it("refuses a connection named from a batch that already let its FIN through ('late')", async () => {
+    const small = createServer((s) => s.once('data', () => s.end('pong')));
+    await new Promise<void>((r) => small.listen(0, '127.0.0.1', () => r()));
+    const port = (small.address() as { port: number }).port;
+    try {
+      // Block mode: the whole short connection arrives in one batch, 100 ms after its first packet.
+      const capture = openLive({ device: 'lo', filter: `tcp port ${port}`, immediate: false, timeoutMs: 100 });
+      const table = new BypassTable();
+      capture.setBypass(table);
+      const results: string[] = [];
+      capture.onBatch((b: PacketBatch) => {
+        for (let i = 0; i < b.count; i++) {
+          const s = tcpSegment(capture.linkType, b.data.subarray(b.offsets[i], b.offsets[i] + b.capturedLengths[i]));
+          // the server's data: the agent would name the connection here (data seen each way)
+          if (s && s.sport === port && s.payload > 0) results.push(capture.addBypass(i, 4, new Uint8Array([127, 0, 0, 1]), s.dport, new Uint8Array([127, 0, 0, 1]), port));
+        }
+      });
+      const client = connect(port, '127.0.0.1', () => client.write('ping'));
+      client.on('data', () => undefined);
+      await new Promise<void>((r) => client.once('close', () => r()));
+      await new Promise((r) => setTimeout(r, 400));
+      capture.close();
+      expect(results).toEqual(['late']);
+      expect(table.stats()).toMatchObject({ entries: 0, added: 0, late: 1 });
+    } finally {
+      small.close();
+    }
+  }, 30_000);
 });

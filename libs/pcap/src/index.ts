@@ -17,7 +17,8 @@
 //
 //   const bypass = new BypassTable({ maxConnections: 65536 });
 //   capture.setBypass(bypass);
-//   bypass.add(4, clientAddress, clientPort, serverAddress, serverPort); // nothing left to learn from it
+//   // in the batch listener, reading packet i: nothing left to learn from its connection
+//   capture.addBypass(i, 4, clientAddress, clientPort, serverAddress, serverPort);
 //   bypass.stats(); // { entries, hits, bypassedPackets, bypassedBytes, full, notUnderstood, ... }
 import { PcapError, translateError, type PcapErrorCode } from './errors';
 import {
@@ -202,6 +203,20 @@ export class LiveCapture {
     this.native.setBypass(table === null ? null : table.nativeTable());
   }
 
+  /**
+   * From a batch listener reading packet `index` of the batch: bypass that packet's
+   * connection (either endpoint first) from the next batch on. The rest of the batch has
+   * already been let through the table; if it holds a SYN, FIN or RST of the connection
+   * after `index` (or one is held back for the next batch), the connection is not bypassed
+   * ('late', counted): the table would never see that segment take it out again.
+   * 'added', 'already' (it was in), 'full' (not bypassed, counted) or 'late'.
+   */
+  addBypass(index: number, ipVersion: 4 | 6, addressA: Uint8Array, portA: number, addressB: Uint8Array, portB: number): 'added' | 'already' | 'full' | 'late' {
+    if (!this.native) throw new PcapError('ECLOSED', `capture on "${this.device}" is closed`);
+    const r = this.native.addBypass(index, ipVersion, addressA, portA, addressB, portB);
+    return r === 0 ? 'added' : r === 1 ? 'already' : r === 2 ? 'full' : 'late';
+  }
+
   /** Lets the process exit while the capture is open (like socket.unref()). */
   unref(): this {
     this.referenced = false;
@@ -247,7 +262,11 @@ export class BypassTable {
     });
   }
 
-  /** Bypass a connection (either endpoint first): 'added', 'already' (it was in), or 'full' (not bypassed, counted). */
+  /**
+   * Bypass a connection (either endpoint first): 'added', 'already' (it was in), or 'full'
+   * (not bypassed, counted). From a batch listener, use LiveCapture.addBypass instead: the
+   * capture has already let the rest of the batch through the table.
+   */
   add(ipVersion: 4 | 6, addressA: Uint8Array, portA: number, addressB: Uint8Array, portB: number): 'added' | 'already' | 'full' {
     const r = this.native.add(ipVersion, addressA, portA, addressB, portB);
     return r === 0 ? 'added' : r === 1 ? 'already' : 'full';

@@ -76,6 +76,8 @@ export interface NativeBypassStats {
   /** Connections out of the table after the idle time without a packet; taken out by the agent. */
   expired: number;
   removed: number;
+  /** Adds refused because a SYN, FIN or RST of the connection was already let through, not yet read (LiveCapture.addBypass). */
+  late: number;
 }
 
 export interface NativeBypassTable {
@@ -109,6 +111,7 @@ export interface NativeCapture {
   close(): void;
   setRef(ref: boolean): void;
   setBypass(table: NativeBypassTable | null): void;
+  addBypass(index: number, ipVersion: 4 | 6, addressA: Uint8Array, portA: number, addressB: Uint8Array, portB: number): 0 | 1 | 2 | 3;
 }
 
 export interface NativeBinding {

@@ -20,6 +20,109 @@
 
 namespace shakewatch {
 
+// A connection's key: its two endpoints in a fixed order (the lower address, then port,
+// first), so both directions of a connection make the same key.
+struct FlowKey {
+  uint8_t a[16];
+  uint8_t b[16];
+  uint16_t pa;
+  uint16_t pb;
+  uint8_t version;
+  uint32_t hash;
+};
+
+inline void MakeFlowKey(int version, const uint8_t* a, uint16_t pa, const uint8_t* b, uint16_t pb, FlowKey* k) {
+  size_t len = version == 4 ? 4 : 16;
+  int c = std::memcmp(a, b, len);
+  bool swap = c > 0 || (c == 0 && pa > pb);
+  std::memset(k, 0, sizeof *k);
+  std::memcpy(k->a, swap ? b : a, len);
+  std::memcpy(k->b, swap ? a : b, len);
+  k->pa = swap ? pb : pa;
+  k->pb = swap ? pa : pb;
+  k->version = static_cast<uint8_t>(version);
+  // FNV-1a over the key, then a murmur3 finalizer (linear probing wants well-spread low bits).
+  uint32_t h = 2166136261u;
+  auto mix = [&h](uint8_t x) { h = (h ^ x) * 16777619u; };
+  mix(k->version);
+  for (size_t i = 0; i < len; i++) mix(k->a[i]);
+  for (size_t i = 0; i < len; i++) mix(k->b[i]);
+  mix(static_cast<uint8_t>(k->pa >> 8));
+  mix(static_cast<uint8_t>(k->pa));
+  mix(static_cast<uint8_t>(k->pb >> 8));
+  mix(static_cast<uint8_t>(k->pb));
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  k->hash = h;
+}
+
+inline bool SameFlow(const FlowKey& x, const FlowKey& y) {
+  return x.hash == y.hash && x.version == y.version && x.pa == y.pa && x.pb == y.pb && std::memcmp(x.a, y.a, 16) == 0 && std::memcmp(x.b, y.b, 16) == 0;
+}
+
+inline bool HasSynFinRst(const PeekedTcp& p) { return (p.flags & (peek::kTcpSyn | peek::kTcpFin | peek::kTcpRst)) != 0; }
+
+// The SYN, FIN and RST segments a capture has let through but JavaScript has not read yet
+// (the batch being delivered, and a packet held back for the next one), by connection:
+// the last one's place in the batch. A connection the agent names from the middle of a
+// batch is not bypassed when one of those comes after that place: the agent will read it,
+// and the table would never see it (it was looked at before the connection was in it).
+class FlagLog {
+ public:
+  explicit FlagLog(size_t maxPackets) {
+    size_t slots = 16;
+    while (slots < maxPackets * 2) slots <<= 1;
+    slots_.resize(slots);
+    mask_ = slots - 1;
+    used_.reserve(64);
+  }
+
+  void Clear() {
+    for (size_t i : used_) slots_[i].used = false;
+    used_.clear();
+  }
+
+  void Note(const FlowKey& k, uint32_t index) {
+    for (size_t i = k.hash & mask_;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (!s.used) {
+        if (used_.size() * 2 >= slots_.size()) return;  // never with batches of at most maxPackets
+        s.used = true;
+        s.key = k;
+        s.index = index;
+        used_.push_back(i);
+        return;
+      }
+      if (SameFlow(s.key, k)) {
+        if (index > s.index) s.index = index;
+        return;
+      }
+    }
+  }
+
+  // The last place of a noted segment of the connection, or -1.
+  int64_t Last(const FlowKey& k) const {
+    for (size_t i = k.hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (!s.used) return -1;
+      if (SameFlow(s.key, k)) return s.index;
+    }
+  }
+
+ private:
+  struct Slot {
+    FlowKey key;
+    uint32_t index;
+    bool used;
+  };
+  std::vector<Slot> slots_;
+  std::vector<size_t> used_;
+  size_t mask_ = 0;
+};
+
 struct BypassStats {
   uint64_t added = 0;          // connections put in the table
   uint64_t alreadyIn = 0;      // adds of a connection already in it
@@ -31,11 +134,12 @@ struct BypassStats {
   uint64_t notUnderstood = 0;  // frames the header peek could not read: passed up untouched
   uint64_t expired = 0;        // entries out after idleNs without a packet
   uint64_t removed = 0;        // entries taken out by the agent
+  uint64_t late = 0;           // adds refused: a SYN, FIN or RST of the connection was already let through, unread
 };
 
 class BypassTable {
  public:
-  enum AddResult { kAdded = 0, kAlreadyIn = 1, kFull = 2 };
+  enum AddResult { kAdded = 0, kAlreadyIn = 1, kFull = 2, kLate = 3 };
 
   BypassTable(uint32_t maxEntries, int64_t idleNs, int64_t refreshNs)
       : maxEntries_(maxEntries == 0 ? 1 : maxEntries), idleNs_(idleNs), refreshNs_(refreshNs) {
@@ -49,9 +153,7 @@ class BypassTable {
   uint32_t capacity() const { return maxEntries_; }
   const BypassStats& stats() const { return stats_; }
 
-  AddResult Add(int version, const uint8_t* a, uint16_t pa, const uint8_t* b, uint16_t pb) {
-    Entry key;
-    MakeKey(version, a, pa, b, pb, &key);
+  AddResult Add(const FlowKey& key) {
     if (Find(key) != kNone) {
       stats_.alreadyIn++;
       return kAlreadyIn;
@@ -62,18 +164,23 @@ class BypassTable {
     }
     size_t i = key.hash & mask_;
     while (slots_[i].used) i = (i + 1) & mask_;
-    key.used = 1;
-    key.lastSeenNs = clockNs_;
-    key.lastUpNs = clockNs_;  // the packet that taught the agent the last thing just went up
-    slots_[i] = key;
+    Entry& e = slots_[i];
+    e.key = key;
+    e.used = 1;
+    e.lastSeenNs = clockNs_;
+    e.lastUpNs = clockNs_;  // the packet that taught the agent the last thing just went up
     entries_++;
     stats_.added++;
     return kAdded;
   }
 
-  bool Remove(int version, const uint8_t* a, uint16_t pa, const uint8_t* b, uint16_t pb) {
-    Entry key;
-    MakeKey(version, a, pa, b, pb, &key);
+  // An add refused because the connection's SYN, FIN or RST was already let through (FlagLog).
+  AddResult Late() {
+    stats_.late++;
+    return kLate;
+  }
+
+  bool Remove(const FlowKey& key) {
     size_t i = Find(key);
     if (i == kNone) return false;
     EraseAt(i);
@@ -82,21 +189,22 @@ class BypassTable {
   }
 
   // One captured frame: true when it is a bypassed connection's segment to drop (counted).
-  bool Filter(int linkType, const uint8_t* bytes, uint32_t caplen, uint32_t wireLen, int64_t tsNs) {
+  // `peeked` says whether the header peek read it (then `p` holds what it read).
+  bool Filter(int linkType, const uint8_t* bytes, uint32_t caplen, uint32_t wireLen, int64_t tsNs, PeekedTcp* p, bool* peeked) {
     if (tsNs > clockNs_) clockNs_ = tsNs;
     if (clockNs_ >= nextSweepNs_) SweepSome();
-    PeekedTcp p;
-    if (!PeekTcp(linkType, bytes, caplen, &p)) {
+    *peeked = PeekTcp(linkType, bytes, caplen, p);
+    if (!*peeked) {
       stats_.notUnderstood++;
       return false;
     }
     if (entries_ == 0) return false;
-    Entry key;
-    MakeKey(p.ipVersion, p.src, p.srcPort, p.dst, p.dstPort, &key);
+    FlowKey key;
+    MakeFlowKey(p->ipVersion, p->src, p->srcPort, p->dst, p->dstPort, &key);
     size_t i = Find(key);
     if (i == kNone) return false;
     Entry& e = slots_[i];
-    if ((p.flags & (peek::kTcpSyn | peek::kTcpFin | peek::kTcpRst)) != 0) {
+    if (HasSynFinRst(*p)) {
       // Up it goes, and the connection leaves: its teardown (or a new connection on the
       // tuple) is read whole by the agent.
       stats_.passedFlags++;
@@ -128,13 +236,8 @@ class BypassTable {
 
  private:
   struct Entry {
-    uint8_t a[16];
-    uint8_t b[16];
-    uint16_t pa;
-    uint16_t pb;
-    uint8_t version;
+    FlowKey key;
     uint8_t used;
-    uint32_t hash;
     int64_t lastSeenNs;
     int64_t lastUpNs;
   };
@@ -144,45 +247,11 @@ class BypassTable {
   static constexpr size_t kSweepSlots = 4096;
   static constexpr int64_t kSweepEveryNs = 100 * 1000 * 1000;
 
-  // The key with its two endpoints in a fixed order (the lower address, then port, first),
-  // so both directions of a connection find the same entry.
-  static void MakeKey(int version, const uint8_t* a, uint16_t pa, const uint8_t* b, uint16_t pb, Entry* k) {
-    size_t len = version == 4 ? 4 : 16;
-    int c = std::memcmp(a, b, len);
-    bool swap = c > 0 || (c == 0 && pa > pb);
-    std::memset(k, 0, sizeof *k);
-    std::memcpy(k->a, swap ? b : a, len);
-    std::memcpy(k->b, swap ? a : b, len);
-    k->pa = swap ? pb : pa;
-    k->pb = swap ? pa : pb;
-    k->version = static_cast<uint8_t>(version);
-    // FNV-1a over the key, then a murmur3 finalizer (linear probing wants well-spread low bits).
-    uint32_t h = 2166136261u;
-    auto mix = [&h](uint8_t x) { h = (h ^ x) * 16777619u; };
-    mix(k->version);
-    for (size_t i = 0; i < len; i++) mix(k->a[i]);
-    for (size_t i = 0; i < len; i++) mix(k->b[i]);
-    mix(static_cast<uint8_t>(k->pa >> 8));
-    mix(static_cast<uint8_t>(k->pa));
-    mix(static_cast<uint8_t>(k->pb >> 8));
-    mix(static_cast<uint8_t>(k->pb));
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    k->hash = h;
-  }
-
-  static bool SameKey(const Entry& e, const Entry& k) {
-    return e.hash == k.hash && e.version == k.version && e.pa == k.pa && e.pb == k.pb && std::memcmp(e.a, k.a, 16) == 0 && std::memcmp(e.b, k.b, 16) == 0;
-  }
-
-  size_t Find(const Entry& k) const {
+  size_t Find(const FlowKey& k) const {
     for (size_t i = k.hash & mask_;; i = (i + 1) & mask_) {
       const Entry& e = slots_[i];
       if (!e.used) return kNone;
-      if (SameKey(e, k)) return i;
+      if (SameFlow(e.key, k)) return i;
     }
   }
 
@@ -197,7 +266,7 @@ class BypassTable {
           entries_--;
           return;
         }
-        size_t home = slots_[j].hash & mask_;
+        size_t home = slots_[j].key.hash & mask_;
         bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
         if (!stays) break;
       }

@@ -122,6 +122,16 @@ uint16_t PortArg(const Napi::Value& v) {
   return static_cast<uint16_t>(port);
 }
 
+// (ipVersion, addressA, portA, addressB, portB) from info[first...] as a connection's key.
+void FlowKeyArgs(const Napi::CallbackInfo& info, size_t first, shakewatch::FlowKey* key) {
+  int version = VersionArg(info[first]);
+  const uint8_t* a = AddressArg(info[first + 1], version);
+  uint16_t pa = PortArg(info[first + 2]);
+  const uint8_t* b = AddressArg(info[first + 3], version);
+  uint16_t pb = PortArg(info[first + 4]);
+  shakewatch::MakeFlowKey(version, a, pa, b, pb, key);
+}
+
 // new NativeBypassTable({ maxEntries, idleMs, refreshMs }): shared by the captures given it.
 class NativeBypassTable : public Napi::ObjectWrap<NativeBypassTable> {
  public:
@@ -153,15 +163,15 @@ class NativeBypassTable : public Napi::ObjectWrap<NativeBypassTable> {
  private:
   // add(ipVersion, addressA, portA, addressB, portB): 0 added, 1 already in, 2 full (not bypassed).
   Napi::Value Add(const Napi::CallbackInfo& info) {
-    int version = VersionArg(info[0]);
-    auto r = table_->Add(version, AddressArg(info[1], version), PortArg(info[2]), AddressArg(info[3], version), PortArg(info[4]));
-    return Napi::Number::New(info.Env(), static_cast<double>(r));
+    shakewatch::FlowKey key;
+    FlowKeyArgs(info, 0, &key);
+    return Napi::Number::New(info.Env(), static_cast<double>(table_->Add(key)));
   }
 
   Napi::Value Remove(const Napi::CallbackInfo& info) {
-    int version = VersionArg(info[0]);
-    bool removed = table_->Remove(version, AddressArg(info[1], version), PortArg(info[2]), AddressArg(info[3], version), PortArg(info[4]));
-    return Napi::Boolean::New(info.Env(), removed);
+    shakewatch::FlowKey key;
+    FlowKeyArgs(info, 0, &key);
+    return Napi::Boolean::New(info.Env(), table_->Remove(key));
   }
 
   Napi::Value Stats(const Napi::CallbackInfo& info) {
@@ -182,6 +192,7 @@ class NativeBypassTable : public Napi::ObjectWrap<NativeBypassTable> {
     set("notUnderstood", static_cast<double>(s.notUnderstood));
     set("expired", static_cast<double>(s.expired));
     set("removed", static_cast<double>(s.removed));
+    set("late", static_cast<double>(s.late));
     return out;
   }
 
@@ -193,7 +204,9 @@ class NativeBypassTable : public Napi::ObjectWrap<NativeBypassTable> {
     Napi::TypedArray ta = info[1].As<Napi::TypedArray>();
     const uint8_t* bytes = static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
     int64_t ns = static_cast<int64_t>(info[3].ToNumber().DoubleValue()) * 1000000000LL + info[4].ToNumber().Int64Value();
-    bool dropped = table_->Filter(info[0].ToNumber().Int32Value(), bytes, static_cast<uint32_t>(ta.ByteLength()), info[2].ToNumber().Uint32Value(), ns);
+    shakewatch::PeekedTcp p;
+    bool peeked = false;
+    bool dropped = table_->Filter(info[0].ToNumber().Int32Value(), bytes, static_cast<uint32_t>(ta.ByteLength()), info[2].ToNumber().Uint32Value(), ns, &p, &peeked);
     return Napi::Boolean::New(env, dropped);
   }
 
@@ -241,6 +254,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
                            InstanceMethod<&Capture::Close>("close"),
                            InstanceMethod<&Capture::SetRef>("setRef"),
                            InstanceMethod<&Capture::SetBypass>("setBypass"),
+                           InstanceMethod<&Capture::AddBypass>("addBypass"),
                        });
   }
 
@@ -355,6 +369,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
     maxPackets_ = n[0];
     for (size_t i = 1; i < 5; i++) maxPackets_ = std::min(maxPackets_, n[i]);
     if (maxPackets_ == 0) throw Napi::RangeError::New(env, "the batch arrays are empty");
+    flagLog_ = std::make_unique<shakewatch::FlagLog>(maxPackets_ + 1);
     if (dataCapacity_ < static_cast<size_t>(pcap_snapshot(pcap_))) throw Napi::RangeError::New(env, "batch.data is smaller than the snapshot length");
 
     batchRef_ = Napi::Persistent(batch);
@@ -407,6 +422,21 @@ class Capture : public Napi::ObjectWrap<Capture> {
     bypassRef_ = Napi::Persistent(info[0].As<Napi::Object>());
     bypass_ = wrapped->table();
     return env.Undefined();
+  }
+
+  // addBypass(index, ipVersion, addressA, portA, addressB, portB), from a listener reading
+  // the batch's packet `index`: the connection into the bypass table, unless a SYN, FIN or
+  // RST of it comes later in this batch or is held back for the next (let through before the
+  // connection was in the table, so the table would never see it leave): 0 added, 1 already
+  // in, 2 full, 3 late (not bypassed). Index -1: the packet is not from this capture's batch.
+  Napi::Value AddBypass(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (bypass_ == nullptr) throw Napi::Error::New(env, "addBypass: no bypass table (setBypass first)");
+    double index = info[0].ToNumber().DoubleValue();
+    shakewatch::FlowKey key;
+    FlowKeyArgs(info, 1, &key);
+    auto r = flagLog_ != nullptr && inCallback_ && index >= 0 && flagLog_->Last(key) > index ? bypass_->Late() : bypass_->Add(key);
+    return Napi::Number::New(env, static_cast<double>(r));
   }
 
   // libpcap's counters are 32 bits; widen them (a stats() call every 2^32 packets keeps them exact).
@@ -482,7 +512,11 @@ class Capture : public Napi::ObjectWrap<Capture> {
     Capture* self = reinterpret_cast<Capture*>(user);
     if (self->bypass_ != nullptr) {
       int64_t ns = static_cast<int64_t>(h->ts.tv_sec) * 1000000000LL + (self->nano_ ? h->ts.tv_usec : h->ts.tv_usec * 1000LL);
-      if (self->bypass_->Filter(self->linkType_, bytes, h->caplen, h->len, ns)) return;
+      shakewatch::PeekedTcp p;
+      bool peeked = false;
+      if (self->bypass_->Filter(self->linkType_, bytes, h->caplen, h->len, ns, &p, &peeked)) return;
+      // Its place: in this batch, or (held back when the batch is full) after all of it.
+      if (peeked && shakewatch::HasSynFinRst(p)) self->NoteFlags(p, self->count_);
     }
     if (self->used_ + h->caplen > self->dataCapacity_) {
       // The batch is full: keep this packet for the next one and stop pcap_dispatch.
@@ -493,6 +527,27 @@ class Capture : public Napi::ObjectWrap<Capture> {
       return;
     }
     self->Append(h, bytes);
+  }
+
+  void NoteFlags(const shakewatch::PeekedTcp& p, size_t index) {
+    shakewatch::FlowKey key;
+    shakewatch::MakeFlowKey(p.ipVersion, p.src, p.srcPort, p.dst, p.dstPort, &key);
+    flagLog_->Note(key, static_cast<uint32_t>(index));
+  }
+
+  // A new batch: the log of its SYN, FIN and RST segments starts empty, and the packet held
+  // back from the last batch (already looked at by the table) opens it.
+  void StartBatch() {
+    count_ = 0;
+    used_ = 0;
+    if (flagLog_ != nullptr) flagLog_->Clear();
+    if (!hasPending_) return;
+    hasPending_ = false;
+    if (bypass_ != nullptr) {
+      shakewatch::PeekedTcp p;
+      if (shakewatch::PeekTcp(linkType_, pending_.data(), pendingHeader_.caplen, &p) && shakewatch::HasSynFinRst(p)) NoteFlags(p, 0);
+    }
+    Append(&pendingHeader_, pending_.data());
   }
 
   void Append(const struct pcap_pkthdr* h, const u_char* bytes) {
@@ -508,12 +563,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
 
   // Fills one batch. Returns true when the batch filled up (the ring may hold more).
   bool Fill(std::string* error) {
-    count_ = 0;
-    used_ = 0;
-    if (hasPending_) {
-      hasPending_ = false;
-      Append(&pendingHeader_, pending_.data());
-    }
+    StartBatch();
     for (;;) {
       size_t slots = maxPackets_ - count_;
       if (slots == 0) return true;
@@ -544,10 +594,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
     if (hasPending_ && pcap_ != nullptr) {
       // Yielding with a packet held back from a full batch: it is out of the ring, so
       // nothing would wake us for it. Hand it over alone now.
-      hasPending_ = false;
-      count_ = 0;
-      used_ = 0;
-      Append(&pendingHeader_, pending_.data());
+      StartBatch();
       if (!Deliver()) return;
     }
     if (!error.empty() && pcap_ != nullptr) {
@@ -586,6 +633,7 @@ class Capture : public Napi::ObjectWrap<Capture> {
   bool nano_ = false;
   shakewatch::BypassTable* bypass_ = nullptr;  // owned by the JavaScript object bypassRef_ holds
   Napi::ObjectReference bypassRef_;
+  std::unique_ptr<shakewatch::FlagLog> flagLog_;  // made with the batch (start)
   std::string warning_;
   uv_poll_t* poll_ = nullptr;
   bool referenced_ = true;
