@@ -35,13 +35,20 @@ export class Agent {
   constructor(private readonly config: LoadedRunConfig, private readonly source: PacketSource, private readonly log: Logger) {
     const ports = new PortLabeler({ ports: config.ports, maxPorts: config.maxPorts });
     this.totals = new AgentTotals({ direction: this.direction, ports, startTimeSeconds: Math.floor(this.startedAt) });
+    const bypass = source.bypass ?? null;
     this.pipeline = new DecodingPipeline({
       maxConnections: config.maxConnections,
       memoryBudgetBytes: config.memoryBudgetMiB * 1024 * 1024,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
-      onConnection: (c) => this.totals.ended(c),
+      onConnection: bypass !== null
+        ? (c) => {
+            this.totals.ended(c);
+            bypass.ended(c);
+          }
+        : (c) => this.totals.ended(c),
       onHandshake: (c) => this.totals.handshake(c),
       onTlsOutcome: (t) => this.totals.tls(t),
+      onLearned: bypass !== null ? (c) => bypass.learned(c) : undefined,
     });
     this.localAddresses = new LocalAddresses(config.localAddresses, source.live ? hostAddresses : null, (a) => this.direction.setAddresses(a), log);
     this.stdout = config.printMetrics ? new StdoutPublisher(config.agentId, (e) => this.stdoutFailed(e)) : null;
@@ -138,6 +145,7 @@ export class Agent {
       shed: { out_of_order: st.shedOutOfOrder, half_open: st.shedHalfOpen, connection: st.shedConnections },
       evictedSegments: st.evictedSegments, timeJumpsHeld: st.timeJumpsHeld, skipped: this.pipeline.decoder.skipped,
     });
+    if (this.source.bypass) this.totals.bypass(this.source.bypass.stats());
     return this.totals.families();
   }
 }

@@ -14,6 +14,19 @@ export const ALERT_LEVELS = ['warning', 'fatal', 'encrypted', 'other'] as const;
 export const DROP_PLACES = ['kernel', 'interface'] as const;
 /** What the agent let go to stay within its memory budget: out-of-order bytes, half-open connections (their share full), connections. */
 export const SHED_STATES = ['out_of_order', 'half_open', 'connection'] as const;
+/**
+ * The live capture's flow bypass table (libs/pcap): connections added, refused (the table
+ * full; or late: a SYN, FIN or RST of it already let through, unread), and how they left it
+ * (at a SYN, FIN or RST; idle; ended by the agent).
+ */
+export const BYPASS_TABLE_EVENTS = ['added', 'full', 'late', 'left_on_flags', 'left_idle', 'left_by_agent'] as const;
+/**
+ * What the bypass did with a packet it looked at: dropped below JavaScript (a bypassed
+ * connection's segment without SYN, FIN or RST), passed up (its SYN, FIN or RST; one
+ * segment per refresh interval), or passed up untouched because the header peek did not
+ * read it.
+ */
+export const BYPASS_PACKET_RESULTS = ['bypassed', 'passed_flags', 'passed_refresh', 'not_understood'] as const;
 /** Labels whose values are capped on the agent (the fold counter's `label` values). */
 export const FOLDED_LABELS = ['cipher', 'version', 'description', 'port'] as const;
 

@@ -1,4 +1,4 @@
-import { ALERT_LEVELS, CODE_LABEL_VALUE, CONN_STATES, DIRECTIONS, DROP_PLACES, FOLDED_LABELS, LABEL_CAPS, MAX_PORT_LABELS, OPEN_LABEL_VALUE, PORT_LABEL_VALUE, RESET_PHASES, RESET_SENDERS, SHED_STATES } from './label-values';
+import { ALERT_LEVELS, BYPASS_PACKET_RESULTS, BYPASS_TABLE_EVENTS, CODE_LABEL_VALUE, CONN_STATES, DIRECTIONS, DROP_PLACES, FOLDED_LABELS, LABEL_CAPS, MAX_PORT_LABELS, OPEN_LABEL_VALUE, PORT_LABEL_VALUE, RESET_PHASES, RESET_SENDERS, SHED_STATES } from './label-values';
 
 /**
  * The metric families an agent reports: names, types, help, labels and buckets. The one
@@ -36,6 +36,8 @@ export const LABEL_DOMAINS: Readonly<Record<string, LabelDomain>> = {
   reason: { pattern: CODE_LABEL_VALUE, max: 16 },
   label: { values: FOLDED_LABELS },
   state: { values: SHED_STATES },
+  event: { values: BYPASS_TABLE_EVENTS },
+  result: { values: BYPASS_PACKET_RESULTS },
 };
 
 const family = <const F extends MetricFamily>(f: F): F => f;
@@ -60,6 +62,10 @@ export const AGENT_FAMILIES = {
   timeJumpsHeld: family({ name: 'shakewatch_agent_time_jumps_held_total', type: 'counter', help: 'Packets stamped far ahead of the clock, not believed (ending no idle connection) unless the next packet confirmed the jump.', labels: [] }),
   skippedPackets: family({ name: 'shakewatch_agent_skipped_packets_total', type: 'counter', help: 'Packets not decoded down to TCP, by reason.', labels: ['reason'] }),
   foldedLabelValues: family({ name: 'shakewatch_agent_label_values_folded_total', type: 'counter', help: 'Label values folded into "other" because a label hit its cap.', labels: ['label'] }),
+  bypassConnections: family({ name: 'shakewatch_agent_bypass_connections', type: 'gauge', help: 'Connections in the live capture\'s bypass table now: the agent has learned all it reports of them, and their segments without SYN, FIN or RST are counted and dropped before JavaScript.', labels: [] }),
+  bypassTable: family({ name: 'shakewatch_agent_bypass_table_total', type: 'counter', help: 'Bypass table events: connections added, refused (full: the table was full; late: a SYN, FIN or RST of the connection had already been let through), and let go at a SYN, FIN or RST, idle, or ended by the agent.', labels: ['event'] }),
+  bypassPackets: family({ name: 'shakewatch_agent_bypass_packets_total', type: 'counter', help: 'Packets the bypass looked at, by result: bypassed (dropped before JavaScript), passed_flags (a bypassed connection\'s SYN, FIN or RST), passed_refresh (one segment per minute of a bypassed connection), not_understood (not read by the header peek: passed up untouched).', labels: ['result'] }),
+  bypassedBytes: family({ name: 'shakewatch_agent_bypassed_bytes_total', type: 'counter', help: 'Frame bytes of the packets bypassed (dropped before JavaScript).', labels: [] }),
   agentStartTime: family({ name: 'shakewatch_agent_start_time_seconds', type: 'gauge', help: 'When this agent process started (Unix time): a change means a restart, and its counters started again from zero.', labels: [] }),
 } as const;
 

@@ -1,5 +1,6 @@
 import { CLIENT, ecsTlsVersion, negotiatedCipher, PACKET_SKIP_REASONS, reportedAlert, tlsHandshakeSeconds, type Connection, type PacketSkipReason, type TlsSession } from '@shakewatch/decoder';
 import { AGENT_FAMILIES, ALERT_LEVELS, DROP_PLACES, FOLDED_LABELS, LABEL_CAPS, SHED_STATES, type Snapshot } from '@shakewatch/protocol';
+import type { BypassStats } from '@shakewatch/pcap';
 import type { CaptureCounters } from '../capture/packet-source';
 import { BoundedLabel } from './bounded-label';
 import type { DirectionClassifier } from './direction';
@@ -59,11 +60,15 @@ export class AgentTotals {
   private readonly timeJumpsHeld = new ValueRows(F.timeJumpsHeld);
   private readonly skipped = new ValueRows(F.skippedPackets);
   private readonly folded = new ValueRows(F.foldedLabelValues);
+  private readonly bypassConnections = new ValueRows(F.bypassConnections);
+  private readonly bypassTable = new ValueRows(F.bypassTable);
+  private readonly bypassPackets = new ValueRows(F.bypassPackets);
+  private readonly bypassedBytes = new ValueRows(F.bypassedBytes);
   private readonly startTime = new ValueRows(F.agentStartTime);
   private readonly all = [
     this.handshakeSeconds, this.connections, this.resets, this.synRetransmits, this.tlsHandshakes, this.tlsSeconds, this.tlsAlerts,
     this.packets, this.dropped, this.tracked, this.evicted, this.halfOpen, this.stateMemory, this.stateShed, this.evictedSegments, this.timeJumpsHeld,
-    this.skipped, this.folded, this.startTime,
+    this.skipped, this.folded, this.bypassConnections, this.bypassTable, this.bypassPackets, this.bypassedBytes, this.startTime,
   ];
 
   constructor(private readonly options: AgentTotalsOptions) {
@@ -123,6 +128,25 @@ export class AgentTotals {
     this.evictedSegments.raise([], health.evictedSegments);
     this.timeJumpsHeld.raise([], health.timeJumpsHeld);
     for (const [reason, n] of Object.entries(health.skipped)) this.skipped.raise([reason], n);
+  }
+
+  /**
+   * A live capture's flow bypass counters (libs/pcap's table). Only an agent with the bypass
+   * on calls this (from its first snapshot, at zero): the others have no rows of those families.
+   */
+  bypass(s: BypassStats): void {
+    this.bypassConnections.set([], s.entries);
+    this.bypassTable.raise(['added'], s.added);
+    this.bypassTable.raise(['full'], s.full);
+    this.bypassTable.raise(['late'], s.late);
+    this.bypassTable.raise(['left_on_flags'], s.passedFlags);
+    this.bypassTable.raise(['left_idle'], s.expired);
+    this.bypassTable.raise(['left_by_agent'], s.removed);
+    this.bypassPackets.raise(['bypassed'], s.bypassedPackets);
+    this.bypassPackets.raise(['passed_flags'], s.passedFlags);
+    this.bypassPackets.raise(['passed_refresh'], s.passedRefresh);
+    this.bypassPackets.raise(['not_understood'], s.notUnderstood);
+    this.bypassedBytes.raise([], s.bypassedBytes);
   }
 
   /** The cumulative totals, one entry per AGENT_FAMILIES name (a copy: later counts do not change it). */

@@ -1,6 +1,7 @@
 import { newRawPacket, type RawPacket } from '@shakewatch/decoder';
 import { openLive, type LiveCapture, type PacketBatch } from '@shakewatch/pcap';
 import type { Logger } from 'pino';
+import { FlowBypass } from './flow-bypass';
 import type { CaptureCounters, PacketSource } from './packet-source';
 
 /**
@@ -29,18 +30,25 @@ export interface LiveSourceOptions {
   snaplen: number;
   bufferBytes: number;
   promiscuous: boolean;
+  /** The flow bypass (segments of connections the agent learned all it reports of, dropped in C), or null: --no-bypass. */
+  bypass: { idleTimeoutSeconds: number; maxConnections?: number } | null;
 }
 
 /** Live capture on one or more interfaces through libs/pcap, batches unpacked here. */
 export class LiveSource implements PacketSource {
   readonly description: string;
   readonly live = true;
+  readonly bypass: FlowBypass | null;
   private captures: LiveCapture[] = [];
+  /** The capture whose batch is being read, and the packet's place in it (the bypass adds from there). */
+  private current: LiveCapture | null = null;
+  private index = -1;
   private finish: (() => void) | null = null;
   private stopping = false;
 
   constructor(private readonly options: LiveSourceOptions, private readonly log: Logger) {
-    this.description = `live capture on ${options.interfaces.join(', ')} (filter "${options.filter}")`;
+    this.description = `live capture on ${options.interfaces.join(', ')} (filter "${options.filter}"${options.bypass ? '' : ', no bypass'})`;
+    this.bypass = options.bypass ? new FlowBypass(options.bypass, log, () => this.current, () => this.index) : null;
   }
 
   run(onPacket: (p: RawPacket) => void, onOpen?: () => void): Promise<void> {
@@ -58,11 +66,14 @@ export class LiveSource implements PacketSource {
         timeoutMs: BLOCK_TIMEOUT_MS,
       });
       this.captures.push(capture);
+      this.bypass?.attach(capture);
       this.log.info({ device, linkType: capture.linkType, timestamps: capture.timestampPrecision }, 'capturing');
       capture.onBatch((b: PacketBatch) => {
         raw.linkType = capture.linkType;
         raw.interfaceId = interfaceId;
+        this.current = capture;
         for (let i = 0; i < b.count; i++) {
+          this.index = i;
           raw.frame = ++frame;
           raw.tsSec = b.timestampSeconds[i];
           raw.tsNsec = b.timestampNanoseconds[i];
@@ -72,6 +83,8 @@ export class LiveSource implements PacketSource {
           raw.caplen = b.capturedLengths[i];
           onPacket(raw);
         }
+        this.current = null;
+        this.index = -1;
       });
     }
     onOpen?.();

@@ -1,5 +1,6 @@
 import type { RawPacket } from '@shakewatch/decoder';
 import type { CaptureStats } from '@shakewatch/pcap';
+import type { FlowBypass } from './flow-bypass';
 
 /** libpcap's counters, summed over a live source's interfaces; a file has no drops. */
 export type CaptureCounters = CaptureStats;
@@ -18,4 +19,6 @@ export interface PacketSource {
   run(onPacket: (p: RawPacket) => void, onOpen?: () => void): Promise<void>;
   stop(): void;
   counters(): CaptureCounters;
+  /** A live capture's flow bypass, when on (--no-bypass turns it off; a file has none). */
+  readonly bypass?: FlowBypass | null;
 }

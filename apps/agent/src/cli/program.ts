@@ -44,6 +44,7 @@ program
   .option('--snaplen <bytes>', 'bytes kept per packet (live)')
   .option('--buffer-mib <MiB>', 'kernel capture buffer (live)')
   .option('--promiscuous', 'open interfaces in promiscuous mode (off by default)')
+  .option('--no-bypass', 'live: hand every segment to the decoder; by default a connection\'s later segments without SYN, FIN or RST are dropped below JavaScript once the agent learned all it reports of it (see the README for what they no longer show)')
   .option('--max-connections <n>', 'connections tracked at once; the least recently seen are evicted past it')
   .option('--memory-budget-mib <MiB>', 'memory for connection and reassembly state; past it, out-of-order bytes and then the least recently seen connections are let go, counted (default 256)')
   .option('--idle-timeout-seconds <s>', 'end connections idle this long')
@@ -59,9 +60,11 @@ program
   .option('--ports <list>', 'server ports with their own port label (comma-separated); the rest are "other"', collect)
   .option('--max-ports <n>', 'without --ports: how many server ports get their own label, first come once a handshake to them completed (default 16)')
   .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
-  .action(async (opts: Record<string, unknown>) => {
+  .action(async (opts: Record<string, unknown>, command: Command) => {
     // commander camel-cases --buffer-mib as bufferMib; the setting is bufferMiB (and memoryBudgetMiB).
     const { interface: interfaces, bufferMib, memoryBudgetMib, hub: hubs, localAddress: localAddresses, ...rest } = opts;
+    // --no-bypass alone makes commander default `bypass` to true: only the flag itself is a flag (the environment and the file come before a default).
+    if (command.getOptionValueSource('bypass') !== 'cli') delete rest.bypass;
     // Loaded on use: pino, ws, zod, yaml and libpcap cost ~70 ms that inspect never needs.
     const { runCommand } = await import('./run-command');
     await runCommand({ ...rest, interfaces, hubs, localAddresses, bufferMiB: bufferMib, memoryBudgetMiB: memoryBudgetMib });

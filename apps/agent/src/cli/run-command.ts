@@ -17,7 +17,10 @@ function sourceFor(config: RunConfig, log: pino.Logger): PacketSource {
   if (config.read) return new FileSource(config.read, { speed: config.replaySpeed });
   if (config.interfaces.length === 0) throw new CliError('nothing to capture: give --interface IF (repeatable; "any" for all) or --read FILE', 2);
   return new LiveSource(
-    { interfaces: config.interfaces, filter: config.filter ?? DEFAULT_FILTER, snaplen: config.snaplen, bufferBytes: config.bufferMiB * 1024 * 1024, promiscuous: config.promiscuous },
+    {
+      interfaces: config.interfaces, filter: config.filter ?? DEFAULT_FILTER, snaplen: config.snaplen, bufferBytes: config.bufferMiB * 1024 * 1024, promiscuous: config.promiscuous,
+      bypass: config.bypass ? { idleTimeoutSeconds: config.idleTimeoutSeconds } : null,
+    },
     log,
   );
 }

@@ -21,6 +21,8 @@ export const RunConfigSchema = z
     snaplen: z.number().int().min(96).max(262144).default(262144),
     bufferMiB: z.number().int().min(1).max(2048).default(32),
     promiscuous: z.boolean().default(false),
+    /** Live capture: drop, below JavaScript, the bulk segments of connections the agent learned all it reports of (README: what they no longer show). */
+    bypass: z.boolean().default(true),
     maxConnections: z.number().int().min(1).max(50_000_000).default(1_000_000),
     /** Connection and reassembly state, MiB (the tracker's accounting): past it, state is shed, counted. */
     memoryBudgetMiB: z.number().int().min(16).max(1_048_576).default(256),
@@ -59,6 +61,7 @@ const KINDS: Record<keyof RunConfig, SettingKind> = {
   snaplen: 'number',
   bufferMiB: 'number',
   promiscuous: 'boolean',
+  bypass: 'boolean',
   maxConnections: 'number',
   memoryBudgetMiB: 'number',
   idleTimeoutSeconds: 'number',
@@ -86,6 +89,7 @@ const ENV: Record<string, keyof RunConfig> = {
   SHAKEWATCH_AGENT_SNAPLEN: 'snaplen',
   SHAKEWATCH_AGENT_BUFFER_MIB: 'bufferMiB',
   SHAKEWATCH_AGENT_PROMISCUOUS: 'promiscuous',
+  SHAKEWATCH_AGENT_BYPASS: 'bypass',
   SHAKEWATCH_AGENT_MAX_CONNECTIONS: 'maxConnections',
   SHAKEWATCH_AGENT_MEMORY_BUDGET_MIB: 'memoryBudgetMiB',
   SHAKEWATCH_AGENT_IDLE_TIMEOUT_SECONDS: 'idleTimeoutSeconds',

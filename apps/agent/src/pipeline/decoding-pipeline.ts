@@ -21,6 +21,8 @@ export interface DecodingPipelineOptions {
   onHandshake?: (c: Connection) => void;
   /** A TLS session's outcome is known: once per connection that carried one, when it is done or when the connection ends. */
   onTlsOutcome?: (t: TlsSession, c: Connection) => void;
+  /** Nothing left to learn from the connection's segments without SYN, FIN or RST (ConnTracker's onLearned): a live capture may bypass them. */
+  onLearned?: (c: Connection) => void;
 }
 
 /**
@@ -60,6 +62,7 @@ export class DecodingPipeline {
       reuseConnections: true, // onConnection keeps nothing of a connection after it returns
       onHandshake: options.onHandshake,
       onTlsDone: (c) => this.tlsDone(c),
+      onLearned: options.onLearned,
     });
   }
 
