@@ -12,7 +12,7 @@ export const DEFAULT_MEMORY_BUDGET_BYTES = 256 * 1024 * 1024;
  */
 export const CONNECTION_BYTES = 1024;
 
-/** One recorded ladder step (inspect's text format) with its notes. */
+/** One recorded ladder step (inspect's text format) with its checks. */
 export const LADDER_STEP_BYTES = 192;
 
 /** A remembered evicted tuple: the tuple table's arrays (49 bytes) and its share of the chain heads. */

@@ -25,7 +25,7 @@ export class TcpEndpoint implements ZeekEndpoint {
   hasAcked = false;
   /**
    * Sequence ranges a later segment skipped (seq_gap), 4 numbers each: start, end, and the
-   * time it was skipped: a segment there is out of order or resent (segment-analysis.ts).
+   * time it was skipped: a segment there is out of order or resent (segment/seq-holes.ts).
    * Made at the first gap; most connections have none.
    */
   holes: number[] | null = null;
