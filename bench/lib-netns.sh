@@ -31,3 +31,14 @@ bench_certificate() {
     -subj "/CN=$2" -addext "subjectAltName=DNS:$2" \
     -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null
 }
+
+# The recorders' exit trap: the processes they started (PIDS), both namespaces, their
+# work directory and a partial capture (WORK, PARTIAL) go, whatever ended the script.
+bench_record_cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  ip netns del "$NS_CLI" 2>/dev/null || true
+  ip netns del "$NS_SRV" 2>/dev/null || true
+  rm -rf "$WORK" "$PARTIAL"
+}

@@ -74,19 +74,10 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/swtb-record.XXXXXX")"
 PARTIAL="${OUT}.partial"
 PIDS=()
 
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  ip netns del "$NS_CLI" 2>/dev/null || true
-  ip netns del "$NS_SRV" 2>/dev/null || true
-  rm -rf "$WORK" "$PARTIAL"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # shellcheck source=lib-netns.sh
 source "$BENCH_DIR/lib-netns.sh"
+trap bench_record_cleanup EXIT
+trap 'exit 130' INT TERM
 log "namespaces $NS_SRV ($IP_SRV) <-> $NS_CLI ($IP_CLI), MTU $MTU"
 bench_netns_up 4096
 ip -n "$NS_SRV" link set "$IF_SRV" mtu "$MTU"
