@@ -52,9 +52,14 @@ export class FlowBypass {
     }
   }
 
-  /** The tracker ended the connection: evicted or idle ones leave the table (a FIN, RST or SYN already took the others out). */
+  /**
+   * The tracker ended the connection: one evicted or idle leaves the table, unless a FIN or
+   * RST of it was seen (the capture let that through, which took it out: no call for most
+   * connections). Those that end otherwise left it at a FIN, RST or SYN.
+   */
   ended(c: Connection): void {
-    if (this.table !== null && (c.endReason === 'evicted' || c.endReason === 'idle')) this.table.remove(c.ipVersion, c.clientAddr, c.clientPort, c.serverAddr, c.serverPort);
+    if (this.table === null || (c.endReason !== 'evicted' && c.endReason !== 'idle')) return;
+    if (c.ep0.finCount + c.ep1.finCount + c.ep0.rstCount + c.ep1.rstCount === 0) this.table.remove(c.ipVersion, c.clientAddr, c.clientPort, c.serverAddr, c.serverPort);
   }
 
   /** The table's counters (zeros before a capture opened). */

@@ -31,26 +31,41 @@ struct FlowKey {
   uint32_t hash;
 };
 
+inline uint32_t Mix32(uint32_t h, uint32_t v) {
+  v *= 0xcc9e2d51u;
+  v = (v << 15) | (v >> 17);
+  v *= 0x1b873593u;
+  h ^= v;
+  h = (h << 13) | (h >> 19);
+  return h * 5 + 0xe6546b64u;
+}
+
+inline uint32_t Word(const uint8_t* p) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  return w;
+}
+
 inline void MakeFlowKey(int version, const uint8_t* a, uint16_t pa, const uint8_t* b, uint16_t pb, FlowKey* k) {
   size_t len = version == 4 ? 4 : 16;
   int c = std::memcmp(a, b, len);
   bool swap = c > 0 || (c == 0 && pa > pb);
-  std::memset(k, 0, sizeof *k);
-  std::memcpy(k->a, swap ? b : a, len);
-  std::memcpy(k->b, swap ? a : b, len);
+  const uint8_t* lo = swap ? b : a;
+  const uint8_t* hi = swap ? a : b;
+  std::memcpy(k->a, lo, len);
+  std::memcpy(k->b, hi, len);
+  if (len == 4) {
+    std::memset(k->a + 4, 0, 12);
+    std::memset(k->b + 4, 0, 12);
+  }
   k->pa = swap ? pb : pa;
   k->pb = swap ? pa : pb;
   k->version = static_cast<uint8_t>(version);
-  // FNV-1a over the key, then a murmur3 finalizer (linear probing wants well-spread low bits).
-  uint32_t h = 2166136261u;
-  auto mix = [&h](uint8_t x) { h = (h ^ x) * 16777619u; };
-  mix(k->version);
-  for (size_t i = 0; i < len; i++) mix(k->a[i]);
-  for (size_t i = 0; i < len; i++) mix(k->b[i]);
-  mix(static_cast<uint8_t>(k->pa >> 8));
-  mix(static_cast<uint8_t>(k->pa));
-  mix(static_cast<uint8_t>(k->pb >> 8));
-  mix(static_cast<uint8_t>(k->pb));
+  // murmur3's 32-bit mixing over the key's words, then its finalizer (linear probing wants well-spread low bits).
+  uint32_t h = static_cast<uint32_t>(version);
+  for (size_t i = 0; i < len; i += 4) h = Mix32(h, Word(k->a + i));
+  for (size_t i = 0; i < len; i += 4) h = Mix32(h, Word(k->b + i));
+  h = Mix32(h, (static_cast<uint32_t>(k->pa) << 16) | k->pb);
   h ^= h >> 16;
   h *= 0x85ebca6bu;
   h ^= h >> 13;
