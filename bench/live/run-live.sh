@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Live-path benchmark: the highest rate of new TLS connections per second the agent
-# captures at zero kernel drops, and its CPU share, next to tcpdump on the same traffic.
+# captures at zero kernel drops, and its CPU share, next to tcpdump on the same traffic
+# (the handshake scenario); and long TLS downloads filling the veth with new-connection
+# churn (the bulk scenario), where the agent's flow bypass drops the bulk below JavaScript.
 #
 # Usage:  npm run bench:live        (or: bash bench/live/run-live.sh; root)
 #
@@ -13,7 +15,9 @@
 # For each offered rate (LIVE_RATES) and each capturing tool (LIVE_TOOLS), one after the
 # other on the server's veth: start the capturer, warm up (LIVE_WARMUP_SECONDS, not
 # measured), offer the rate for LIVE_SECONDS, read the capturer's CPU time and the
-# interface's packet count, stop it (SIGTERM) and read its packet and drop counts.
+# interface's packet count, stop it (SIGTERM) and read its packet and drop counts. Then
+# the bulk scenario, each tool once: LIVE_BULK_CONNECTIONS downloads (bench/live/bulk-load.mjs,
+# reading what the server streams for LIVE_SECONDS) and LIVE_BULK_CHURN new connections/s.
 # bench/live/live-steps.mjs does the steps, prints the table and the verdict, and writes
 # bench/results/live-latest.json (gitignored).
 #
@@ -24,7 +28,10 @@
 #   LIVE_WARMUP_SECONDS   unmeasured traffic at 500/s first (the agent's JIT warms up), default 3
 #   LIVE_BUFFER_MIB       kernel buffer for both tools (agent SHAKEWATCH_AGENT_BUFFER_MIB,
 #                         tcpdump -B in KiB), default 32 (the agent's default)
-#   LIVE_TOOLS            default agent,tcpdump,tcpdump-immediate
+#   LIVE_TOOLS            default agent,agent-nobypass,tcpdump (also: tcpdump-immediate)
+#   LIVE_SCENARIOS        default handshake,bulk
+#   LIVE_BULK_CONNECTIONS long downloads in the bulk scenario, default 4
+#   LIVE_BULK_CHURN       new short TLS connections/s beside them, default 100
 #   LIVE_LOAD_WORKERS     client processes, default 2; LIVE_SERVER_WORKERS default 1
 #   LIVE_CAPTURE_CPUS, LIVE_TRAFFIC_CPUS   taskset CPU lists (default: no pinning)
 #   LIVE_AGENT_VARIANTS   A/B of agent builds: "name=path,..." adds a tool agent-NAME per
@@ -93,5 +100,5 @@ META=$(node -e 'console.log(JSON.stringify({ namespaces: process.argv[1], server
   "$NS_SRV ($IP_SRV) <-> $NS_CLI ($IP_CLI)" "${LIVE_SERVER_WORKERS:-1}")
 
 LIVE_NS_SRV="$NS_SRV" LIVE_NS_CLI="$NS_CLI" LIVE_IF="$IF_SRV" LIVE_SERVER_IP="$IP_SRV" LIVE_PORT="$PORT" \
-  LIVE_TOOLS="${LIVE_TOOLS:-agent,tcpdump,tcpdump-immediate}" LIVE_META="$META" \
+  LIVE_TOOLS="${LIVE_TOOLS:-agent,agent-nobypass,tcpdump}" LIVE_META="$META" \
   node bench/live/live-steps.mjs
