@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
-# Live-path benchmark: the highest rate of new TLS connections per second the agent
-# captures at zero kernel drops, and its CPU share, next to tcpdump on the same traffic
-# (the handshake scenario); and long TLS downloads filling the veth with new-connection
-# churn (the bulk scenario), where the agent's flow bypass drops the bulk below JavaScript.
+# Live-path benchmark, two scenarios, each run with every capturing tool (LIVE_TOOLS: the
+# agent with its flow bypass, the agent with --no-bypass, tcpdump -w /dev/null) in turn:
 #
-# Usage:  npm run bench:live        (or: bash bench/live/run-live.sh; root)
+# - handshake: the highest rate of new TLS connections per second the agent captures at
+#   zero kernel drops, its CPU share next to tcpdump's on the same traffic, and its CPU per
+#   new TLS connection with the bypass on and off;
+# - bulk: long TLS downloads filling the veth with a churn of new TLS connections beside
+#   them, where the bypass drops the downloads' segments in C; targets: zero kernel drops
+#   wherever tcpdump has none, agent CPU at most 2x tcpdump's.
+#
+# Usage:  npm run bench:live        (or: bash bench/live/run-live.sh; root; about 4 minutes)
 #
 # Two throw-away network namespaces, swlb-srv (10.89.0.1) and swlb-cli (10.89.0.2),
 # joined by a veth pair and nothing else (no route out, IPv6 off, offloads off so
-# segments are wire-sized). In swlb-srv: a Node TLS server (bench/live/tls-server.mjs,
-# self-signed ECDSA P-256 certificate made by openssl for the run). In swlb-cli: a
-# rate-controlled Node TLS client (bench/live/tls-load.mjs): N new connections per
-# second spread evenly, each a full handshake, one small request, the response, a close.
-# For each offered rate (LIVE_RATES) and each capturing tool (LIVE_TOOLS), one after the
-# other on the server's veth: start the capturer, warm up (LIVE_WARMUP_SECONDS, not
-# measured), offer the rate for LIVE_SECONDS, read the capturer's CPU time and the
-# interface's packet count, stop it (SIGTERM) and read its packet and drop counts. Then
-# the bulk scenario, each tool once: LIVE_BULK_CONNECTIONS downloads (bench/live/bulk-load.mjs,
-# reading what the server streams for LIVE_SECONDS) and LIVE_BULK_CHURN new connections/s.
-# bench/live/live-steps.mjs does the steps, prints the table and the verdict, and writes
-# bench/results/live-latest.json (gitignored).
+# segments are wire-sized), removed on exit. In swlb-srv: a Node TLS server
+# (bench/live/tls-server.mjs, self-signed ECDSA P-256 certificate made by openssl for the
+# run): a small response per connection, or for `GET /bulk` data until the client closes.
+# In swlb-cli, the load: bench/live/tls-load.mjs (N new connections per second spread
+# evenly, each a full handshake, one small request, the response, a close) and, for the
+# bulk scenario, bench/live/bulk-load.mjs (LIVE_BULK_CONNECTIONS downloads read for
+# LIVE_SECONDS) beside tls-load.mjs at LIVE_BULK_CHURN connections/s.
+# Handshake: for each offered rate (LIVE_RATES) and each tool, one after the other on the
+# server's veth: start the capturer, warm up (LIVE_WARMUP_SECONDS, not measured), offer
+# the rate for LIVE_SECONDS, read the capturer's CPU time and the interface's packet
+# count, stop it (SIGTERM) and read its packet and drop counts (the agent's bypass
+# counters too). Bulk, after it: each tool once, the same steps with the bulk traffic.
+# bench/live/live-steps.mjs does the steps, prints the tables and the verdicts, and writes
+# bench/results/live-latest.json (gitignored). Results: bench/README.md, "Live path".
 #
 # Environment:
 #   LIVE_RATES            offered connections/s, default 250,500,1000,1500,2000,3000,4000
@@ -36,7 +43,7 @@
 #   LIVE_CAPTURE_CPUS, LIVE_TRAFFIC_CPUS   taskset CPU lists (default: no pinning)
 #   LIVE_AGENT_VARIANTS   A/B of agent builds: "name=path,..." adds a tool agent-NAME per
 #                         build, run like `agent` (list them in LIVE_TOOLS)
-#   LIVE_SKIP_BUILD=1, LIVE_STRICT=1 (exit 1 when the target is missed)
+#   LIVE_SKIP_BUILD=1, LIVE_STRICT=1 (exit 1 when a target of either scenario is missed)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
