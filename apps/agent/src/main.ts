@@ -10,8 +10,16 @@
 //   publish/   snapshots out: stdout (Prometheus text) and the hub (WebSocket)
 //   inspect/   inspect's output formats (ladder, ndjson)
 //   cli/       the commands, their settings and errors
-import { main } from './cli/program';
+import { exitCodeOf } from './cli/exit-code';
+import { inspectCommand } from './cli/inspect-command';
+import { simpleInspectArgs } from './cli/inspect-args';
 
-main(process.argv).then((code) => {
+// `inspect FILE` with at most --format and --progress skips commander (10-20 ms of start-up,
+// bench/README.md); every other command line is commander's, loaded on use.
+const simple = process.argv[2] === 'inspect' ? simpleInspectArgs(process.argv.slice(3)) : null;
+const done: Promise<number> = simple
+  ? inspectCommand(simple.file, simple.options).then(() => 0, exitCodeOf)
+  : import('./cli/program').then(({ main }) => main(process.argv));
+done.then((code) => {
   process.exitCode = code;
 });

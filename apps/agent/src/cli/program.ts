@@ -1,6 +1,6 @@
 // The command line (DESIGN.md, "Command line"): commander wiring of inspect, run and devices.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CliError } from './cli-error';
+import { exitCodeOf } from './exit-code';
 import { inspectCommand, type InspectFormat } from './inspect-command';
 import { parseDecimal } from './setting-values';
 
@@ -82,16 +82,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode; // commander already printed one line
-    if (e instanceof CliError) {
-      if (e.logged) return e.exitCode;
-      process.stderr.write(`shakewatch: ${e.message}\n`);
-      return e.exitCode;
-    }
     if (e instanceof InvalidArgumentError) {
       process.stderr.write(`shakewatch: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`shakewatch: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 70;
+    return exitCodeOf(e);
   }
 }
