@@ -23,15 +23,17 @@ export interface InspectOptions {
 
 const LARGE_FILE_BYTES = 16 * 1024 * 1024;
 /**
- * Files up to this size are decoded in about a second or less, and most of that run's CPU
- * went to V8's optimizing compiler (TurboFan: 30-40% of the samples on the bench captures):
- * there, TurboFan inlines less (230 bytes of bytecode inlined per function, V8's default
- * 920), which cuts that compile work by more than the slower code costs. Measured
- * (bench/README.md, "Against the C analyzers"): 0.66 -> 0.56 s CPU on the 134 MB TLS
- * capture, 1.05 -> 0.90 s on the 200 MB mixed one, no slower on the 140 MB SYN flood;
- * longer runs (the 0.7 and 2.4 GB attack captures) keep V8's default, which they need.
+ * Captures of up to about this many packets are decoded in a second or so, and most of such
+ * a run's CPU went to V8's optimizing compiler (TurboFan: 30-40% of the samples on the bench
+ * captures). There TurboFan inlines less (230 bytes of bytecode per function, V8's default
+ * 920): that cuts its compile work by more than the plainer code costs. Measured
+ * (bench/README.md, "Against the C analyzers"): 0.56 -> 0.46 s CPU on the TLS capture (80k
+ * packets), 1.05 -> 0.90 s on the mixed one (466k). Longer runs keep V8's default (the
+ * small budget made runs of millions of packets 7-14% slower, and on the 2M-packet SYN flood
+ * it was no faster). The count is estimated from the first chunk (its packets per byte times
+ * the file's size), before the hot functions are compiled.
  */
-const SHORT_RUN_BYTES = 256 * 1024 * 1024;
+const SHORT_RUN_PACKETS = 1_000_000;
 /** Connections ended at once at the end of the file, between writes. */
 const FLUSH_STEP = 10_000;
 
@@ -45,8 +47,6 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
   } catch (e) {
     throw describeFileError(path, e);
   }
-  // Before any packet: the flag is read when TurboFan compiles, and nothing hot compiled yet.
-  if (size <= SHORT_RUN_BYTES) setFlagsFromString('--max-inlined-bytecode-size-cumulative=230');
   const out = new StdoutWriter();
   const text = options.format === 'text';
   const showProgress = options.progress ?? (process.stderr.isTTY === true && size >= LARGE_FILE_BYTES);
@@ -63,8 +63,14 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
       }
     : (c: Connection) => out.lineWith(eventLine, c);
   const pipeline = new DecodingPipeline({ onConnection: print, recordLadder: text, tlsEvents: !text, maxConnections: options.maxConnections, memoryBudgetBytes: options.memoryBudgetMiB === undefined ? undefined : options.memoryBudgetMiB * 1024 * 1024 });
+  let estimated = false;
   const source = new FileSource(path, {
     afterChunk: () => {
+      // After the first chunk: the flag is read when TurboFan compiles, and little has been.
+      if (!estimated) {
+        estimated = true;
+        if (source.bytesRead > 0 && (source.packets / source.bytesRead) * size <= SHORT_RUN_PACKETS) setFlagsFromString('--max-inlined-bytecode-size-cumulative=230');
+      }
       bar?.update(Math.floor(source.bytesRead / 2 ** 20), { packets: source.packets });
       return out.flush();
     },
