@@ -19,6 +19,9 @@ export function exitOnWriteError(e: unknown): never {
   process.exit(line === null ? 0 : 1);
 }
 
+/** Spare output buffers kept at most (writes wait for 'drain': one or two are ever queued). */
+const MAX_SPARES = 4;
+
 /**
  * Buffered stdout: encodes many small lines into one buffer and writes it in large
  * pieces, waits for 'drain' so memory stays bounded, and treats a closed pipe (`| head`)
@@ -31,6 +34,8 @@ export class StdoutWriter {
   /** The output buffer (a Buffer: `alloc` makes them) and its end. */
   private readonly sink: JsonByteWriter;
   private closed = false;
+  /** Buffers a queued write gave back (see flush). */
+  private readonly spares: Uint8Array[] = [];
 
   constructor(private readonly out: NodeJS.WriteStream = process.stdout, private readonly flushAt = 64 * 1024) {
     this.sink = new JsonByteWriter(flushAt * 2, (n) => Buffer.allocUnsafe(n));
@@ -57,18 +62,32 @@ export class StdoutWriter {
   async flush(force = false): Promise<void> {
     const sink = this.sink;
     if (this.closed || sink.pos === 0 || (!force && sink.pos < this.flushAt)) return;
-    const chunk = sink.buf.subarray(0, sink.pos);
+    const whole = sink.buf;
+    const chunk = whole.subarray(0, sink.pos);
     sink.pos = 0;
     let below: boolean;
+    // Set by the write's callback: `done` once the chunk is out, `handedOff` once the
+    // buffer was left to the stream (then it comes back as a spare).
+    const state = { done: false, handedOff: false };
     try {
       // Files are written synchronously: their errors (ENOSPC) are thrown here, not emitted.
-      below = this.out.write(chunk);
+      below = this.out.write(chunk, () => {
+        state.done = true;
+        if (state.handedOff && this.spares.length < MAX_SPARES) this.spares.push(whole);
+      });
     } catch (e) {
       this.failed(e);
     }
-    // Files and pipes take a write at once on Linux: the buffer is free again. A stream
-    // that queued it (a slow terminal, another OS) keeps it: the next lines get a new one.
-    if (this.out.writableLength > 0) sink.buf = sink.alloc(Math.max(this.flushAt * 2, sink.buf.length));
+    // Files take a write at once: the buffer is free again. A stream that queued it (a
+    // pipe: Node writes to one asynchronously; a slow terminal) keeps it until its callback,
+    // and the next lines go to a spare that came back that way, or a new one: a buffer
+    // allocated per write (11,000 for a 700 MB output) made V8 start a full marking for
+    // the external memory again and again.
+    if (!state.done && this.out.writableLength > 0) {
+      state.handedOff = true;
+      const spare = this.spares.pop();
+      sink.buf = spare !== undefined && spare.length >= whole.length ? spare : sink.alloc(Math.max(this.flushAt * 2, whole.length));
+    }
     if (!below) await new Promise<void>((resolve) => this.out.once('drain', resolve));
   }
 

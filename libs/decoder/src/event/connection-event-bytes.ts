@@ -2,15 +2,15 @@ import { formatIpv6 } from '../address';
 import { validCaptureTime } from '../capture/packet-time';
 import { CLIENT, SERVER, type Connection, type Side } from '../tcp/connection';
 import { eventDuration } from './connection-event';
-import { asciiBytes, JsonByteWriter, putBytes, putNumber, putPadded, putPlainString, putSeconds } from './json-byte-writer';
+import { asciiBytes, JsonByteWriter, putBytes, putNumber, putPadded, putPlainString, putSeconds, putUint32 } from './json-byte-writer';
 import { tlsEvent } from './tls-event';
 
 /**
  * JSON.stringify(connectionEvent(c)) as UTF-8, byte for byte, written straight into `w`
  * (no newline): no event object, no text. Same keys in the same order, the same ones left
  * out. Keys and punctuation are pre-encoded (with the enum value between two keys, per
- * value), integers (ports, counts, nanoseconds) written as digits, the timestamp and IPv4
- * addresses from small caches of their bytes; the handshake's seconds
+ * value), integers (ports, counts, nanoseconds) written as digits, the timestamp from a
+ * small cache of its bytes, IPv4 addresses as their numbers' digits; the handshake's seconds
  * (fractions) go through String(), the `tls` part (a TlsEvent: open-ended strings,
  * certificate fields; one connection in seven) through JSON.stringify.
  * connection-event-json.spec.ts holds the two forms to each other: a field added to
@@ -167,28 +167,27 @@ function writeAnomalies(w: JsonByteWriter, a: Connection['anomalies']): void {
 }
 
 /**
- * An address in quotes, as formatIp writes it, and the `,"port":` key after it. IPv4 from a
- * small direct-mapped cache of those bytes (as formatIpv4's): a host's events name the same
- * few addresses over and over.
+ * An address in quotes, as formatIp writes it, and the `,"port":` key after it. IPv4 as
+ * its four numbers' digits, written in place (no text, nothing allocated: a flood's
+ * random sources each need their own).
  */
 function putIpPort(w: JsonByteWriter, p: number, b: Uint8Array, version: 4 | 6): number {
   if (version === 4 && b.length >= 4) {
-    const key = (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
-    const slot = (key ^ (key >>> 8) ^ (key >>> 16) ^ (key >>> 24)) & (V4_SLOTS - 1);
-    let bytes = v4Bytes[slot];
-    if (bytes === undefined || v4Key[slot] !== key) {
-      bytes = asciiBytes(`"${b[0]}.${b[1]}.${b[2]}.${b[3]}","port":`);
-      v4Bytes[slot] = bytes;
-      v4Key[slot] = key;
-    }
-    return putBytes(w.buf, p, bytes);
+    const buf = w.buf;
+    buf[p++] = 0x22;
+    p = putUint32(buf, p, b[0]);
+    buf[p++] = 0x2e;
+    p = putUint32(buf, p, b[1]);
+    buf[p++] = 0x2e;
+    p = putUint32(buf, p, b[2]);
+    buf[p++] = 0x2e;
+    p = putUint32(buf, p, b[3]);
+    buf[p++] = 0x22;
+    return putBytes(buf, p, K_PORT);
   }
   p = putString(w, p, version === 4 ? `${b[0]}.${b[1]}.${b[2]}.${b[3]}` : formatIpv6(b, 0));
   return putBytes(w.buf, p, K_PORT);
 }
-const V4_SLOTS = 256;
-const v4Key = new Int32Array(V4_SLOTS);
-const v4Bytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(V4_SLOTS).fill(undefined);
 
 /**
  * `{"@timestamp":` and isoTimestamp(sec, nsec) in quotes: the key and the date and time

@@ -11,8 +11,8 @@ import { recordSegment } from './segment-analysis';
 import type { StreamHook } from './stream-hook';
 import { AS_STORED, TupleTable } from './tuple-table';
 
-/** Cap on the interned IPv4 address table (about 250 bytes an entry). */
-const MAX_INTERNED_ADDRESSES = 16384;
+/** Slots of the interned IPv4 address table (a power of two; see `address`). */
+const INTERNED_SLOTS = 1024;
 
 export interface ConnTrackerOptions {
   /** Most connections tracked at once; the least recently seen is evicted past it. */
@@ -145,8 +145,9 @@ export class ConnTracker {
    * grown to keep about one connection per slot.
    */
   private buckets: (Connection | null)[] = new Array<Connection | null>(MIN_BUCKETS).fill(null);
-  /** IPv4 addresses shared by the connections that have them (see `address`). */
-  private readonly ipv4Addresses = new Map<number, Uint8Array>();
+  /** IPv4 addresses shared by the connections that have them, by slot, and the keys (see `address`). */
+  private readonly internedBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(INTERNED_SLOTS).fill(undefined);
+  private readonly internedKey = new Int32Array(INTERNED_SLOTS);
   // Each list runs from least to most recently seen; a connection is in exactly one.
   private openHead: Connection | null = null;
   private openTail: Connection | null = null;
@@ -675,17 +676,20 @@ export class ConnTracker {
    * A connection's copy of an address. IPv4 addresses are interned: one host's own
    * address is in every one of its connections, and a small typed array costs about as
    * much as the rest of a short connection's bookkeeping. Connections never write to
-   * their addresses. The table is capped (cleared when full: a scan costs no more).
+   * their addresses. The intern table is direct-mapped and small (typed arrays, no Map: a
+   * lookup is one slot, nothing allocated; an address takes its slot from the one before):
+   * a flood's random sources, each seen once, leave it within a few thousand packets and
+   * die young, instead of each being kept (and promoted by the collector).
    */
   private address(b: Uint8Array, o: number, len: number): Uint8Array {
     if (len !== 4) return copyBytes(b, o, o + len);
-    const key = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-    let a = this.ipv4Addresses.get(key);
-    if (a === undefined) {
-      if (this.ipv4Addresses.size >= MAX_INTERNED_ADDRESSES) this.ipv4Addresses.clear();
-      a = copyBytes(b, o, o + 4);
-      this.ipv4Addresses.set(key, a);
-    }
+    const key = (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+    const i = (key ^ (key >>> 11) ^ (key >>> 21)) & (INTERNED_SLOTS - 1);
+    const held = this.internedBytes[i];
+    if (held !== undefined && this.internedKey[i] === key) return held;
+    const a = copyBytes(b, o, o + 4);
+    this.internedBytes[i] = a;
+    this.internedKey[i] = key;
     return a;
   }
 
