@@ -1,6 +1,7 @@
 import { formatIpv6 } from '../address';
+import { copyBytes } from '../bytes';
 import { validCaptureTime } from '../capture/packet-time';
-import { CLIENT, SERVER, type Connection, type Side } from '../tcp/connection';
+import { CLIENT, NO_ANOMALIES, SERVER, type Connection, type Side } from '../tcp/connection';
 import { eventDuration } from './connection-event';
 import { asciiBytes, JsonByteWriter, putBytes, putNumber, putPadded, putPlainString, putSeconds, putUint32 } from './json-byte-writer';
 import { tlsEvent } from './tls-event';
@@ -27,6 +28,10 @@ export function writeConnectionEvent(c: Connection, w: JsonByteWriter): void {
   p = putSide(w, p, c, CLIENT);
   p = putBytes(w.buf, p, K_DESTINATION_IP);
   p = putSide(w, p, c, SERVER);
+  if (c.rttNs < 0 && c.serverNs < 0 && c.clientNs < 0 && c.firstRstSide === -1 && c.anomalies === NO_ANOMALIES && c.tlsSummary === undefined && c.tls === null) {
+    w.pos = putPlainTail(w, p, c);
+    return;
+  }
   // connectionEvent's `tcp`: its literal's keys, then the ones it adds.
   p = putPiece(w, p, c.ipVersion === 4 ? CONN_STATE_V4 : CONN_STATE_V6, c.connState);
   p = putString(w, p, c.history);
@@ -51,6 +56,50 @@ export function writeConnectionEvent(c: Connection, w: JsonByteWriter): void {
     w.byte(0x7d);
   } else w.bytes(END_AFTER_TCP);
 }
+
+/**
+ * The rest of the event of a connection without handshake times, reset, anomaly or TLS
+ * (a SYN that got no answer, most of a flood): from `},"network":` to the end, which then
+ * depends only on the IP version, conn_state, history, how the client was told, the
+ * resets counted and how it closed. Those of the last such event are kept with its bytes,
+ * and copied when the next is the same; otherwise written as any event's are (the general
+ * code, so the bytes are the same) and kept.
+ */
+function putPlainTail(w: JsonByteWriter, p: number, c: Connection): number {
+  const state = c.connState;
+  const history = c.history;
+  const resets = c.ep0.rstCount + c.ep1.rstCount;
+  const close = c.closeKind;
+  const t = tail;
+  if (t.bytes.length > 0 && t.version === c.ipVersion && t.state === state && t.history === history && t.role === c.roleSource && t.resets === resets && t.close === close) return putBytes(w.buf, p, t.bytes);
+  const start = p;
+  p = putPiece(w, p, c.ipVersion === 4 ? CONN_STATE_V4 : CONN_STATE_V6, state);
+  p = putString(w, p, history);
+  p = putPiece(w, p, CLIENT_FROM, c.roleSource);
+  p = putNumber(w.buf, p, 0); // syn_retransmits: no anomaly counted
+  p = putBytes(w.buf, p, K_RESETS);
+  p = putNumber(w.buf, p, resets);
+  p = putPiece(w, p, CLOSE, close);
+  p = putBytes(w.buf, p, END_AFTER_TCP);
+  t.bytes = copyBytes(w.buf, start, p); // a copy: a Buffer's slice() is a view of the output
+  t.version = c.ipVersion;
+  t.state = state;
+  t.history = history;
+  t.role = c.roleSource;
+  t.resets = resets;
+  t.close = close;
+  return p;
+}
+interface PlainTail {
+  bytes: Uint8Array;
+  version: 4 | 6;
+  state: string;
+  history: string;
+  role: string;
+  resets: number;
+  close: string;
+}
+const tail: PlainTail = { bytes: new Uint8Array(0), version: 4, state: '', history: '', role: '', resets: 0, close: '' };
 
 /** One side's `ip` value on: its address, port, packets and bytes (the key before the ip is the caller's). */
 function putSide(w: JsonByteWriter, p: number, c: Connection, side: Side): number {

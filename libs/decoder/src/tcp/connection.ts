@@ -51,7 +51,7 @@ export interface LadderStep {
 const NO_ADDRESS = new Uint8Array(0);
 
 /** Shared by the connections without anomalies: frozen, `count` gives a connection its own. */
-const NO_ANOMALIES: Partial<Record<AnomalyCode, number>> = Object.freeze({});
+export const NO_ANOMALIES: Partial<Record<AnomalyCode, number>> = Object.freeze({});
 
 /** Everything the tracker knows about one TCP connection. Plain data; the tracker mutates it. */
 export class Connection {
