@@ -23,7 +23,8 @@ COPY --from=deps /opt/shakewatch/node_modules node_modules
 COPY dist/apps/agent/main.js agent/main.js
 COPY libs/pcap/build/Release/shakewatch_pcap.node lib/shakewatch_pcap.node
 ENV NODE_ENV=production \
-    SHAKEWATCH_PCAP_ADDON=/opt/shakewatch/lib/shakewatch_pcap.node
+    SHAKEWATCH_PCAP_ADDON=/opt/shakewatch/lib/shakewatch_pcap.node \
+    MALLOC_MMAP_THRESHOLD_=131072
 # The image's unprivileged `node` user. Capturing needs CAP_NET_RAW: in Kubernetes the
 # DaemonSet runs the container as uid 0 with that one capability (see its comment), with
 # Docker: `docker run --network host --cap-drop ALL --cap-add NET_RAW --user 0 ...`.

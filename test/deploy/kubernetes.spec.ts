@@ -90,6 +90,8 @@ function agentSettings(): Set<string> {
   const names = new Set([...para[1].matchAll(/`\.\.\._([A-Z_]+)`/g)].map((m) => `SHAKEWATCH_AGENT_${m[1]}`));
   // Named in full elsewhere (the publisher's section, the libpcap binding's location).
   for (const m of readme.matchAll(/\b(SHAKEWATCH_(?:AGENT|PCAP)_[A-Z_]*[A-Z])\b/g)) names.add(m[1]);
+  // glibc's, set for Node by the executable and the units (Memory under attack).
+  if (readme.includes('`MALLOC_MMAP_THRESHOLD_=131072`')) names.add('MALLOC_MMAP_THRESHOLD_');
   return names;
 }
 

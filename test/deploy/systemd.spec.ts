@@ -87,6 +87,8 @@ describe('systemd units', () => {
     expect(s.get('Restart')).toEqual(['on-failure']);
     expect(s.has('StartLimitBurst') && s.has('StartLimitIntervalSec')).toBe(true);
     expect(s.get('ExecStart')).toEqual(['/usr/bin/node --max-semi-space-size=2 /opt/shakewatch/agent/main.js run']);
+    // As the executable's first line: reassembly slabs mapped whole, not left in malloc's heap.
+    expect(s.get('Environment')).toContain('MALLOC_MMAP_THRESHOLD_=131072');
   });
 
   it('the hub: no capability at all', () => {

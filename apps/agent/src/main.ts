@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=2
 // Run as an executable, the agent gets a 2 MiB young generation (V8's default grows to 16):
 // its short-lived objects die young, and on a 200 MB capture this is both faster and
 // ~20 MiB smaller at peak (bench/README.md). `node main.js` works too, with V8's default.

@@ -51,7 +51,7 @@ export class DecodingPipeline {
     this.keepSessions = options.recordLadder === true;
     this.tlsEvents = options.tlsEvents === true;
     this.decoder = new PacketDecoder();
-    // The collector runs when heap and buffers pass 80% of the budget (state itself is held to half of it).
+    // The collector runs when heap and buffers pass 80% of the budget (state itself is held to 40% of it).
     this.heap = new HeapGuard((options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) * 0.8);
     this.tracker = new ConnTracker((c) => this.ended(c), {
       maxConnections: options.maxConnections,

@@ -14,7 +14,7 @@ export class HeapGuard {
   collections = 0;
   private readonly collect: () => void;
 
-  /** `limitBytes`: what heap and buffers may reach before a collection (the pipeline gives 80% of the budget; the tracker holds its accounted state to half of it). */
+  /** `limitBytes`: what heap and buffers may reach before a collection (the pipeline gives 80% of the budget; the tracker holds its accounted state to 40% of it). */
   constructor(private limitBytes: number) {
     this.collect = exposeGc();
   }
