@@ -1,4 +1,4 @@
-import { grownFor } from '../bytes';
+import { countedFirst, countedGrown, firstPart, grownTo } from './partial-bytes';
 import { u24At } from './byte-reader';
 
 export interface HandshakeSink {
@@ -39,6 +39,8 @@ export class HandshakeAssembler {
   private have = 0;
   /** BODY: the message's size, header included. */
   private size = 0;
+  /** HEADER, BODY: the length the budget counts for `partial` (partial-bytes.ts). */
+  private counted = 0;
   /** SKIP: body bytes still to pass over. */
   private skip = 0;
   /** The sink, when it reads messages in place. */
@@ -85,7 +87,7 @@ export class HandshakeAssembler {
 
   /** Bytes held for a message not yet complete (for the tracker's memory budget). */
   get heldBytes(): number {
-    return this.partial?.length ?? 0;
+    return this.partial === null ? 0 : this.counted;
   }
 
   /** MESSAGE: the message at `o`, handed over in place when whole; else it waits in `partial`. */
@@ -93,6 +95,7 @@ export class HandshakeAssembler {
     const left = end - o;
     if (left < 4) {
       const p = (this.partial = new Uint8Array(4));
+      this.counted = 4;
       for (let i = 0; i < left; i++) p[i] = b[o + i];
       this.have = left;
       this.state = HEADER;
@@ -102,8 +105,8 @@ export class HandshakeAssembler {
     if (len > this.max) return o + 4 + this.startSkip(b[o], len, left - 4);
     if (left < 4 + len) {
       this.size = 4 + len;
-      this.partial = grownFor(null, 0, left, this.size);
-      this.partial.set(b.subarray(o, end));
+      this.partial = firstPart(b, o, end);
+      this.counted = countedFirst(left, this.size);
       this.have = left;
       this.state = BODY;
       return end;
@@ -132,7 +135,8 @@ export class HandshakeAssembler {
   /** BODY: more of the message; handed over once whole. */
   private body(b: Uint8Array, o: number, end: number): number {
     const n = Math.min(this.size - this.have, end - o);
-    const p = (this.partial = grownFor(this.partial, this.have, this.have + n, this.size));
+    this.counted = countedGrown(this.counted, this.have + n, this.size);
+    const p = (this.partial = grownTo(this.partial as Uint8Array, this.have, this.have + n, this.counted));
     p.set(b.subarray(o, o + n), this.have);
     this.have += n;
     if (this.have === this.size) {

@@ -1,4 +1,5 @@
-import { copyBytes, grownFor } from '../bytes';
+import { copyBytes } from '../bytes';
+import { countedFirst, countedGrown, firstPart, grownTo } from './partial-bytes';
 
 /** A record body may be at most 2^14 + 2048 bytes (ciphertext, RFC 5246 6.2.3). */
 export const MAX_RECORD_BODY = 16384 + 2048;
@@ -73,6 +74,8 @@ export class RecordStream {
   private partial: Uint8Array | null = null;
   private have = 0;
   private size = 0;
+  /** BODY: the length the budget counts for `partial` (partial-bytes.ts). */
+  private counted = 0;
   /** The stream opened with an SSLv2-framed record: later non-TLS records are SSLv2 too. */
   private sslv2 = false;
   /** The sink, when it reads records in place. */
@@ -117,7 +120,7 @@ export class RecordStream {
 
   /** Bytes this stream holds for records not yet complete (for the tracker's memory budget). */
   get heldBytes(): number {
-    return (this.partial?.length ?? 0) + (this.carry?.length ?? 0);
+    return (this.partial === null ? 0 : this.counted) + (this.carry?.length ?? 0);
   }
 
   /** FRAMING: TLS or SSLv2 framing, told from the first bytes (carried until there are enough). */
@@ -168,15 +171,16 @@ export class RecordStream {
     }
     this.have = b.length - o;
     this.size = size;
-    this.partial = grownFor(null, 0, this.have, size);
-    this.partial.set(b.subarray(o));
+    this.partial = firstPart(b, o, b.length);
+    this.counted = countedFirst(this.have, size);
     this.state = BODY;
   }
 
   /** BODY: more of the split record; once whole, it is read as any record. */
   private body(b: Uint8Array, o: number): number {
     const n = Math.min(this.size - this.have, b.length - o);
-    const p = (this.partial = grownFor(this.partial, this.have, this.have + n, this.size));
+    this.counted = countedGrown(this.counted, this.have + n, this.size);
+    const p = (this.partial = grownTo(this.partial as Uint8Array, this.have, this.have + n, this.counted));
     p.set(b.subarray(o, o + n), this.have);
     this.have += n;
     if (this.have < this.size) return o + n;
