@@ -43,7 +43,7 @@ export class StreamReassembler {
   active = true;
   gaps = 0;
   gapBytes = 0;
-  /** Bytes delivered in order so far. */
+  /** Bytes delivered in order so far (bytes delivered before it was made count as one: resume). */
   delivered = 0;
   /**
    * Other first-byte sequence numbers announced before any byte was delivered: a SYN or
@@ -66,6 +66,17 @@ export class StreamReassembler {
     if (this.delivered > 0 || seq === this.next) return;
     const others = (this.otherStarts ??= []);
     if (others.length < MAX_OTHER_STARTS && !others.includes(seq)) others.push(seq);
+  }
+
+  /**
+   * Bytes up to `next` (not before it) were delivered in order before this reassembler was
+   * made (tls-feed.ts delivers in-order bytes without one): the stream goes on from there,
+   * as if this one had delivered them (`delivered` counts them as one byte).
+   */
+  resume(next: number): void {
+    this.next = next >>> 0;
+    this.started = true;
+    if (this.delivered === 0) this.delivered = 1;
   }
 
   segment(seq: number, data: Uint8Array): void {

@@ -10,8 +10,9 @@ import { TlsSession } from './tls-session';
 export const TLS_REASSEMBLY_CAP = 256 * 1024;
 
 /**
- * Feed one segment's payload to the connection's TLS session through per-direction
- * reassembly. Once the session has what it needs (handshake over, failed, or not TLS),
+ * Feed one segment's payload to the connection's TLS session: straight while each side's
+ * bytes come in order, else through per-direction reassembly. Once the session has what it
+ * needs (handshake over, failed, or not TLS),
  * the reassemblers are dropped and later segments cost one check.
  *
  * Cheap for what is not TLS, which is most connections: the session is made when the
@@ -28,10 +29,12 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
     // (kept in two numbers). Made at the first SYN, it lived through the handshake and past
     // a garbage collection or two for every connection, most of them never TLS.
     if ((p.payloadLength === 0 || flags & TcpFlag.RST) && !startsAnother(c, side, p)) return;
-    if (firstBytesOpenHttp(c, side, p)) {
+    if (c.tls === null && firstBytesOpenHttp(c, side, p)) {
       c.tlsDone = true;
       return;
     }
+    // Nor while each side's bytes come in order: they go to the session as they are.
+    if (deliveredInOrder(c, side, p, recordMessages)) return finishIfDone(c, null);
     r = c.reassembly = newReassembly(c, recordMessages, arena);
   }
   if (flags & TcpFlag.SYN) r[side].start((p.seq + 1) >>> 0);
@@ -39,21 +42,48 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
   if (p.payloadLength > 0 && !(flags & TcpFlag.RST)) {
     const seq = flags & TcpFlag.SYN ? (p.seq + 1) >>> 0 : p.seq;
     r[side].segment(seq, p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured));
-    // Snaplen cut the payload: those bytes are gone. In a frame captured whole, an IP length
-    // past its end is a bogus header (ndpi/tls_invalid_reads.pcap: a 66-byte SYN-ACK that
-    // claims 4148), not missing stream bytes; tshark, too, counts only what is there.
-    if (p.payloadCaptured < p.payloadLength && p.frameCut) session(c, recordMessages).gap(side);
+    snaplenGap(c, side, p, recordMessages);
   }
   finishIfDone(c, r);
 }
 
+/**
+ * Snaplen cut the payload: those bytes are gone. In a frame captured whole, an IP length
+ * past its end is a bogus header (ndpi/tls_invalid_reads.pcap: a 66-byte SYN-ACK that
+ * claims 4148), not missing stream bytes; tshark, too, counts only what is there.
+ */
+function snaplenGap(c: Connection, side: Side, p: DecodedPacket, recordMessages: boolean): void {
+  if (p.payloadCaptured < p.payloadLength && p.frameCut) session(c, recordMessages).gap(side);
+}
+
+/**
+ * With no reassembly yet: a segment of bytes (no SYN, no RST) exactly where its side's stream
+ * goes on (or the side's first, its start unknown) goes straight to the session, and true.
+ * Anything else (ahead, behind, a SYN with data, nothing captured) is for a reassembler,
+ * made then and told where each side's stream is (newReassembly).
+ */
+function deliveredInOrder(c: Connection, side: Side, p: DecodedPacket, recordMessages: boolean): boolean {
+  if (p.flags & (TcpFlag.SYN | TcpFlag.RST) || p.payloadCaptured === 0) return false;
+  const t = c.tls;
+  const next = t === null ? -1 : t.streamNext(side);
+  const expected = next !== -1 ? next : side === 0 ? c.tlsStart0 : c.tlsStart1;
+  if (expected !== -1 && p.seq !== expected) return false;
+  const s = session(c, recordMessages);
+  s.setStreamNext(side, p.seq + p.payloadCaptured);
+  s.data(side, p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured), c.lastSec, c.lastNsec);
+  snaplenGap(c, side, p, recordMessages);
+  return true;
+}
+
 /** Once the session has what it needs: reassembly dropped, and a session that found no TLS let go. */
-function finishIfDone(c: Connection, r: [StreamReassembler, StreamReassembler]): void {
+function finishIfDone(c: Connection, r: [StreamReassembler, StreamReassembler] | null): void {
   const t = c.tls;
   if (t !== null && t.done) {
-    r[0].stop();
-    r[1].stop();
-    c.reassembly = null;
+    if (r !== null) {
+      r[0].stop();
+      r[1].stop();
+      c.reassembly = null;
+    }
     c.tlsDone = true;
     if (!t.isTls && (t.messages === null || t.messages.length === 0)) c.tls = null;
   }
@@ -66,6 +96,9 @@ const REASSEMBLY_BYTES = 1024;
 export function tlsHeldBytes(c: Connection): number {
   const r = c.reassembly;
   let n = r === null ? 0 : REASSEMBLY_BYTES + r[0].heldBytes + r[1].heldBytes;
+  // Bytes delivered in order with no reassembler made count as the reassembly made for them
+  // did (made at the first bytes, until done): the budget sheds as it did.
+  if (r === null && c.tls !== null && !c.tlsDone) n = REASSEMBLY_BYTES;
   if (c.tls !== null) n += c.tls.heldBytes;
   else if (c.tlsSummary !== undefined) n += TLS_SUMMARY_BYTES;
   return n;
@@ -119,11 +152,18 @@ function firstBytesOpenHttp(c: Connection, side: Side, p: DecodedPacket): boolea
   return opensHttp(p.data, p.payloadOffset, p.payloadCaptured, side);
 }
 
-/** Both sides' reassemblers, told the stream starts seen so far (as if made at the first SYN). */
+/**
+ * Both sides' reassemblers, told the stream starts seen so far (as if made at the first SYN),
+ * and where a side's in-order bytes delivered without one got to.
+ */
 function newReassembly(c: Connection, recordMessages: boolean, arena: SegmentArena | null): [StreamReassembler, StreamReassembler] {
   const r: [StreamReassembler, StreamReassembler] = [new StreamReassembler(new TlsSink(c, 0, recordMessages), TLS_REASSEMBLY_CAP, arena), new StreamReassembler(new TlsSink(c, 1, recordMessages), TLS_REASSEMBLY_CAP, arena)];
-  if (c.tlsStart0 !== -1) r[0].start(c.tlsStart0);
-  if (c.tlsStart1 !== -1) r[1].start(c.tlsStart1);
+  const next0 = c.tls === null ? -1 : c.tls.streamNext(0);
+  const next1 = c.tls === null ? -1 : c.tls.streamNext(1);
+  if (next0 !== -1) r[0].resume(next0);
+  else if (c.tlsStart0 !== -1) r[0].start(c.tlsStart0);
+  if (next1 !== -1) r[1].resume(next1);
+  else if (c.tlsStart1 !== -1) r[1].start(c.tlsStart1);
   return r;
 }
 

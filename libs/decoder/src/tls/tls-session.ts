@@ -28,6 +28,14 @@ const SESSION_BYTES = 1280;
 const HELLO_BYTES = 1536;
 const MESSAGE_BYTES = 256;
 
+/** The alerts of a session that saw none (shared: most see none). */
+const NO_ALERTS: readonly TlsAlert[] = Object.freeze([]);
+
+/** What a side holds for bytes not yet read whole. */
+function directionHeldBytes(d: Direction): number {
+  return (d.records?.heldBytes ?? 0) + (d.handshakes?.heldBytes ?? 0) + (d.early?.length ?? 0);
+}
+
 export type TlsMessageKind = 'handshake' | 'encrypted_handshake' | 'change_cipher_spec' | 'alert' | 'application_data' | 'sslv2_client_hello';
 
 /** One TLS message on the wire, for the ladder. */
@@ -64,10 +72,9 @@ enum Reading {
  * the session methods it calls are public for it alone (@internal).
  */
 class Direction implements RecordSink, HandshakeSink {
-  /** Made when this side turns out to speak TLS: most connections never need them. */
+  /** Made when this side turns out to speak TLS (the assembler at its first handshake record): most connections never need them. */
   records: RecordStream | null = null;
   handshakes: HandshakeAssembler | null = null;
-  reading = Reading.Detect;
   plaintextScanned = 0;
   /** First bytes too few to tell TLS from plaintext yet. */
   early: Uint8Array | null = null;
@@ -119,7 +126,6 @@ export class TlsSession implements HandshakeState {
   certificates: Uint8Array[] | null = null;
   keyExchangeGroup: number | null = null;
   newSessionTicket = false;
-  alerts: TlsAlert[] = [];
   malformed = 0;
   gaps = 0;
   /** Plaintext protocol before a STARTTLS-style upgrade (first bytes seen). */
@@ -132,7 +138,24 @@ export class TlsSession implements HandshakeState {
   clientFlight = Flight.Clear;
   serverFlight = Flight.Clear;
   messages: TlsMessage[] | null;
-  private readonly dirs: [Direction, Direction];
+  /** Alerts seen: none (a shared empty list) until the first. */
+  private alertList: TlsAlert[] | null = null;
+  /**
+   * How each side is read, and its Direction, made at its first bytes (a side that sends
+   * none, as the server under a flood of abandoned handshakes, never has one).
+   */
+  private reading0 = Reading.Detect;
+  private reading1 = Reading.Detect;
+  private dir0: Direction | null = null;
+  private dir1: Direction | null = null;
+  /**
+   * Where each side's stream goes on, while its bytes come in order and no reassembler was
+   * made for them (tls-feed.ts): kept here, not in one more object. As int32 (a small
+   * integer in the object, not a number boxed apart), `streamKnown` telling which are set.
+   */
+  private streamNextS0 = 0;
+  private streamNextS1 = 0;
+  private streamKnown = 0;
   private tsSec = 0;
   private tsNsec = 0;
   /** The connection's first plaintext characters, both sides in arrival order. */
@@ -140,7 +163,38 @@ export class TlsSession implements HandshakeState {
 
   constructor(recordMessages: boolean) {
     this.messages = recordMessages ? [] : null;
-    this.dirs = [new Direction(this, 0), new Direction(this, 1)];
+  }
+
+  get alerts(): readonly TlsAlert[] {
+    return this.alertList ?? NO_ALERTS;
+  }
+
+  /** @internal Where `side`'s stream goes on after the bytes delivered in order without a reassembler; -1: none. */
+  streamNext(side: TlsSide): number {
+    if ((this.streamKnown & (1 << side)) === 0) return -1;
+    return (side === 0 ? this.streamNextS0 : this.streamNextS1) >>> 0;
+  }
+
+  /** @internal `side`'s bytes (delivered in order without a reassembler) reached `seq`. */
+  setStreamNext(side: TlsSide, seq: number): void {
+    this.streamKnown |= 1 << side;
+    if (side === 0) this.streamNextS0 = seq | 0;
+    else this.streamNextS1 = seq | 0;
+  }
+
+  private reading(side: TlsSide): Reading {
+    return side === 0 ? this.reading0 : this.reading1;
+  }
+
+  private setReading(side: TlsSide, r: Reading): void {
+    if (side === 0) this.reading0 = r;
+    else this.reading1 = r;
+  }
+
+  /** A side's Direction, made at first use. */
+  private dir(side: TlsSide): Direction {
+    if (side === 0) return (this.dir0 ??= new Direction(this, 0));
+    return (this.dir1 ??= new Direction(this, 1));
   }
 
   /** Both sides' encrypted flights went. */
@@ -150,7 +204,7 @@ export class TlsSession implements HandshakeState {
 
   /** No more bytes are needed: handshake over, failed, or not TLS (neither side is read). */
   get done(): boolean {
-    return this.dirs[0].reading === Reading.Off && this.dirs[1].reading === Reading.Off;
+    return this.reading0 === Reading.Off && this.reading1 === Reading.Off;
   }
 
   /** The server sent ServerHelloDone: a full TLS <= 1.2 handshake, not a resumption. */
@@ -168,7 +222,8 @@ export class TlsSession implements HandshakeState {
     if (this.clientHello !== null) n += HELLO_BYTES;
     if (this.serverHello !== null) n += HELLO_BYTES;
     if (this.helloRetry !== null) n += HELLO_BYTES;
-    for (const d of this.dirs) n += (d.records?.heldBytes ?? 0) + (d.handshakes?.heldBytes ?? 0) + (d.early?.length ?? 0);
+    if (this.dir0 !== null) n += directionHeldBytes(this.dir0);
+    if (this.dir1 !== null) n += directionHeldBytes(this.dir1);
     if (this.certificates !== null) for (const c of this.certificates) n += c.length + 64;
     return n;
   }
@@ -203,7 +258,7 @@ export class TlsSession implements HandshakeState {
     if (this.done) return;
     this.tsSec = tsSec;
     this.tsNsec = tsNsec;
-    if (this.dirs[side].reading === Reading.Detect) this.detect(side, bytes);
+    if (this.reading(side) === Reading.Detect) this.detect(side, bytes);
     else this.deliver(side, bytes);
   }
 
@@ -213,7 +268,7 @@ export class TlsSession implements HandshakeState {
    * after its first byte) wait for the next delivery.
    */
   private detect(side: TlsSide, bytes: Uint8Array): void {
-    const d = this.dirs[side];
+    const d = this.dir(side);
     const early = d.early;
     let b = bytes;
     if (early !== null) {
@@ -230,7 +285,7 @@ export class TlsSession implements HandshakeState {
       this.startTls(side).push(b);
       return;
     }
-    d.reading = Reading.Plaintext;
+    this.setReading(side, Reading.Plaintext);
     // Keep the deliveries apart: the STARTTLS rule looks for TLS at the start of one
     // (PostgreSQL answers its SSLRequest with the single byte 'S', then the ServerHello).
     if (early !== null) this.deliver(side, early);
@@ -238,18 +293,18 @@ export class TlsSession implements HandshakeState {
   }
 
   private deliver(side: TlsSide, bytes: Uint8Array): void {
-    const d = this.dirs[side];
-    if (d.reading === Reading.Plaintext) {
+    const d = this.dir(side);
+    if (this.reading(side) === Reading.Plaintext) {
       if (!startsTlsUpgrade(bytes, d.plaintextScanned)) return this.plaintext(side, bytes);
       this.startTls(side);
       this.upgradedFrom ??= plaintextProtocol(this.plaintextPrefix);
     }
-    if (d.records !== null && d.reading === Reading.Tls) d.records.push(bytes);
+    if (d.records !== null && this.reading(side) === Reading.Tls) d.records.push(bytes);
   }
 
   /** More plaintext from one side: HTTP/1 stops both sides at once, and a long scan this one. */
   private plaintext(side: TlsSide, bytes: Uint8Array): void {
-    const d = this.dirs[side];
+    const d = this.dir(side);
     const before = this.plaintextPrefix.length;
     this.plaintextPrefix = grownPrefix(this.plaintextPrefix, bytes);
     d.plaintextScanned += bytes.length;
@@ -270,8 +325,9 @@ export class TlsSession implements HandshakeState {
 
   /** Stop reading one side, and let go of what it held. */
   private off(side: TlsSide): void {
-    const d = this.dirs[side];
-    d.reading = Reading.Off;
+    this.setReading(side, Reading.Off);
+    const d = side === 0 ? this.dir0 : this.dir1;
+    if (d === null) return;
     d.records?.stop();
     d.handshakes?.stop();
     d.early = null;
@@ -282,15 +338,20 @@ export class TlsSession implements HandshakeState {
    * next delivery on. The records left in the current one are still read, as they were.
    */
   private end(): void {
-    this.dirs[0].reading = this.dirs[1].reading = Reading.Off;
+    this.reading0 = this.reading1 = Reading.Off;
   }
 
-  /** This side speaks TLS from here: its record stream and handshake assembler. */
+  /** This side speaks TLS from here: its record stream (its handshake assembler comes with its first handshake record). */
   private startTls(side: TlsSide): RecordStream {
-    const d = this.dirs[side];
-    d.reading = Reading.Tls;
-    d.handshakes ??= new HandshakeAssembler(d, MAX_HANDSHAKE_MESSAGE);
+    const d = this.dir(side);
+    this.setReading(side, Reading.Tls);
     return (d.records ??= new RecordStream(d));
+  }
+
+  /** A TLS side's handshake assembler, made at its first handshake record (a side's records come only after startTls). */
+  private handshakesOf(side: TlsSide): HandshakeAssembler {
+    const d = this.dir(side);
+    return (d.handshakes ??= new HandshakeAssembler(d, MAX_HANDSHAKE_MESSAGE));
   }
 
   /** One event through the state machine; the moment both flights are finished, the handshake ends. */
@@ -308,7 +369,7 @@ export class TlsSession implements HandshakeState {
     const encrypted = cipherChanged(side === 0 ? this.clientFlight : this.serverFlight);
     switch (type) {
       case ContentType.HANDSHAKE:
-        if (!encrypted) return this.dirs[side].handshakes?.push(b, offset, length);
+        if (!encrypted) return this.handshakesOf(side).push(b, offset, length);
         this.note(side, 'encrypted_handshake');
         return this.step(side, HandshakeEvent.HandshakeRecord);
       case ContentType.CHANGE_CIPHER_SPEC:
@@ -437,8 +498,9 @@ export class TlsSession implements HandshakeState {
     if (this.messages && this.messages.length < MAX_MESSAGES) {
       this.messages.push({ side, tsSec: this.tsSec, tsNsec: this.tsNsec, kind: 'alert', alert: plain ? { level, description } : undefined });
     }
-    if (this.alerts.length < MAX_ALERTS) {
-      this.alerts.push({ level: plain ? level : null, description: plain ? description : null, sender: side === 0 ? 'client' : 'server' });
+    const alerts = (this.alertList ??= []);
+    if (alerts.length < MAX_ALERTS) {
+      alerts.push({ level: plain ? level : null, description: plain ? description : null, sender: side === 0 ? 'client' : 'server' });
     }
     // A fatal alert during the handshake ends it.
     if (plain && level === 2 && !this.established) this.end();
