@@ -4,6 +4,7 @@ import { Connection } from '../tcp/connection';
 import { ethernetIpv4Tcp, F, V4, type Segment } from '../testing/packet-builder';
 import { BASIC_TLS12_CH } from '../testing/tls-hellos';
 import { hexBytes } from '../testing/tls-streams';
+import { ReassemblyPool } from './reassembly-pool';
 import { feedTls, tlsHeldBytes } from './tls-feed';
 
 // The ClientHello of tls-basic.pcap as one record (header 16 03 01, length), cut in three.
@@ -23,6 +24,7 @@ function feed(parts: (Segment & { bytes?: Uint8Array })[], withHandshake = true)
   const c = new Connection(1, 4, Uint8Array.from(V4.client), V4.clientPort, Uint8Array.from(V4.server), 443, 0);
   const d = new PacketDecoder();
   const hadReassembly: boolean[] = [];
+  const pool = new ReassemblyPool(false);
   const handshake: Segment[] = [
     { from: 'c', flags: F.SYN, seq: ISN, t: 0 },
     { from: 's', flags: F.SYN | F.ACK, seq: 1000, ack: ISN + 1, t: 0.1 },
@@ -34,7 +36,7 @@ function feed(parts: (Segment & { bytes?: Uint8Array })[], withHandshake = true)
     if (bytes !== undefined) frame.set(bytes, 54);
     const p = d.decode(rawFrame(frame, { frame: 1, tsSec: 1_700_000_000 + Math.floor(s.t), tsNsec: 0 }));
     if (p === null) throw new Error('frame not decoded');
-    feedTls(c, s.from === 'c' ? 0 : 1, p, false);
+    feedTls(c, s.from === 'c' ? 0 : 1, p, pool);
     if ((s.payload ?? 0) > 0) hadReassembly.push(c.reassembly !== null);
   }
   return { c, hadReassembly };

@@ -1,18 +1,14 @@
 import type { DecodedPacket } from '../decoded-packet';
 import type { Connection, Side } from '../tcp/connection';
-import type { SegmentArena } from './segment-arena';
-import { StreamReassembler, type ReassemblerSink } from './stream-reassembler';
 import { TcpFlag } from '../transport/tcp-flags';
 import { opensHttp } from './plaintext-detection';
-import { TlsSession } from './tls-session';
+import { sessionOf, type ReassemblyPair, type ReassemblyPool } from './reassembly-pool';
 
-/** Byte cap per direction for handshake reassembly (out-of-order bytes held). */
-export const TLS_REASSEMBLY_CAP = 256 * 1024;
+export { TLS_REASSEMBLY_CAP } from './reassembly-pool';
 
 /**
  * Feed one segment's payload to the connection's TLS session: straight while each side's
- * bytes come in order, else through per-direction reassembly. Once the session has what it
- * needs (handshake over, failed, or not TLS),
+ * bytes come in order, else through per-direction reassembly. Once the session has what it needs (handshake over, failed, or not TLS),
  * the reassemblers are dropped and later segments cost one check.
  *
  * Cheap for what is not TLS, which is most connections: the session is made when the
@@ -20,7 +16,7 @@ export const TLS_REASSEMBLY_CAP = 256 * 1024;
  * session that found no TLS hello and noted no message is let go at once, since
  * nothing shows it (`c.tls` null reads the same as a session without TLS).
  */
-export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessages: boolean, arena: SegmentArena | null = null): void {
+export function feedTls(c: Connection, side: Side, p: DecodedPacket, pool: ReassemblyPool): void {
   if (c.tlsDone) return;
   const flags = p.flags;
   let r = c.reassembly;
@@ -34,17 +30,17 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
       return;
     }
     // Nor while each side's bytes come in order: they go to the session as they are.
-    if (deliveredInOrder(c, side, p, recordMessages)) return finishIfDone(c, null);
-    r = c.reassembly = newReassembly(c, recordMessages, arena);
+    if (deliveredInOrder(c, side, p, pool.recordMessages)) return finishIfDone(c, null, pool);
+    r = c.reassembly = newReassembly(c, pool);
   }
   if (flags & TcpFlag.SYN) r[side].start((p.seq + 1) >>> 0);
   if (flags & TcpFlag.ACK && !(flags & TcpFlag.RST)) r[side ^ 1].acked(p.ack);
   if (p.payloadLength > 0 && !(flags & TcpFlag.RST)) {
     const seq = flags & TcpFlag.SYN ? (p.seq + 1) >>> 0 : p.seq;
     r[side].segment(seq, p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured));
-    snaplenGap(c, side, p, recordMessages);
+    snaplenGap(c, side, p, pool.recordMessages);
   }
-  finishIfDone(c, r);
+  finishIfDone(c, r, pool);
 }
 
 /**
@@ -53,7 +49,7 @@ export function feedTls(c: Connection, side: Side, p: DecodedPacket, recordMessa
  * claims 4148), not missing stream bytes; tshark, too, counts only what is there.
  */
 function snaplenGap(c: Connection, side: Side, p: DecodedPacket, recordMessages: boolean): void {
-  if (p.payloadCaptured < p.payloadLength && p.frameCut) session(c, recordMessages).gap(side);
+  if (p.payloadCaptured < p.payloadLength && p.frameCut) sessionOf(c, recordMessages).gap(side);
 }
 
 /**
@@ -68,22 +64,18 @@ function deliveredInOrder(c: Connection, side: Side, p: DecodedPacket, recordMes
   const next = t === null ? -1 : t.streamNext(side);
   const expected = next !== -1 ? next : side === 0 ? c.tlsStart0 : c.tlsStart1;
   if (expected !== -1 && p.seq !== expected) return false;
-  const s = session(c, recordMessages);
+  const s = sessionOf(c, recordMessages);
   s.setStreamNext(side, p.seq + p.payloadCaptured);
   s.data(side, p.data.subarray(p.payloadOffset, p.payloadOffset + p.payloadCaptured), c.lastSec, c.lastNsec);
   snaplenGap(c, side, p, recordMessages);
   return true;
 }
 
-/** Once the session has what it needs: reassembly dropped, and a session that found no TLS let go. */
-function finishIfDone(c: Connection, r: [StreamReassembler, StreamReassembler] | null): void {
+/** Once the session has what it needs: reassembly given back, and a session that found no TLS let go. */
+function finishIfDone(c: Connection, r: ReassemblyPair | null, pool: ReassemblyPool): void {
   const t = c.tls;
   if (t !== null && t.done) {
-    if (r !== null) {
-      r[0].stop();
-      r[1].stop();
-      c.reassembly = null;
-    }
+    if (r !== null) releaseReassembly(c, pool);
     c.tlsDone = true;
     if (!t.isTls && (t.messages === null || t.messages.length === 0)) c.tls = null;
   }
@@ -117,12 +109,22 @@ export function holdsOutOfOrder(c: Connection): boolean {
  * The memory budget takes the out-of-order bytes back: each side's hole and held bytes
  * become a gap (the session stops reading that side). Returns the bytes let go.
  */
-export function shedOutOfOrder(c: Connection): number {
+export function shedOutOfOrder(c: Connection, pool: ReassemblyPool): number {
   const r = c.reassembly;
   if (r === null) return 0;
   const n = r[0].shed() + r[1].shed();
-  finishIfDone(c, r);
+  finishIfDone(c, r, pool);
   return n;
+}
+
+/** The connection's reassembly (if any) stopped, let go and given back to the pool. */
+export function releaseReassembly(c: Connection, pool: ReassemblyPool): void {
+  const r = c.reassembly;
+  if (r === null) return;
+  r[0].stop();
+  r[1].stop();
+  c.reassembly = null;
+  pool.give(r);
 }
 
 /**
@@ -156,8 +158,8 @@ function firstBytesOpenHttp(c: Connection, side: Side, p: DecodedPacket): boolea
  * Both sides' reassemblers, told the stream starts seen so far (as if made at the first SYN),
  * and where a side's in-order bytes delivered without one got to.
  */
-function newReassembly(c: Connection, recordMessages: boolean, arena: SegmentArena | null): [StreamReassembler, StreamReassembler] {
-  const r: [StreamReassembler, StreamReassembler] = [new StreamReassembler(new TlsSink(c, 0, recordMessages), TLS_REASSEMBLY_CAP, arena), new StreamReassembler(new TlsSink(c, 1, recordMessages), TLS_REASSEMBLY_CAP, arena)];
+function newReassembly(c: Connection, pool: ReassemblyPool): ReassemblyPair {
+  const r = pool.take(c);
   const next0 = c.tls === null ? -1 : c.tls.streamNext(0);
   const next1 = c.tls === null ? -1 : c.tls.streamNext(1);
   if (next0 !== -1) r[0].resume(next0);
@@ -165,21 +167,4 @@ function newReassembly(c: Connection, recordMessages: boolean, arena: SegmentAre
   if (next1 !== -1) r[1].resume(next1);
   else if (c.tlsStart1 !== -1) r[1].start(c.tlsStart1);
   return r;
-}
-
-function session(c: Connection, recordMessages: boolean): TlsSession {
-  return (c.tls ??= new TlsSession(recordMessages));
-}
-
-/** One direction's reassembled bytes into the connection's session (made on first use). */
-class TlsSink implements ReassemblerSink {
-  constructor(private readonly c: Connection, private readonly side: Side, private readonly recordMessages: boolean) {}
-
-  data(bytes: Uint8Array): void {
-    session(this.c, this.recordMessages).data(this.side, bytes, this.c.lastSec, this.c.lastNsec);
-  }
-
-  gap(): void {
-    session(this.c, this.recordMessages).gap(this.side);
-  }
 }
