@@ -122,6 +122,7 @@ export class Connection {
 
   // TLS (see tls/tls-feed.ts): the session and, while it needs bytes, per-side reassembly
   tls: TlsSession | null = null;
+  /** Null while both sides' bytes arrive in order (straight to the session); made at the first segment out of order, a SYN with data or a second ISN. */
   reassembly: [StreamReassembler, StreamReassembler] | null = null;
   /** Where each side's stream starts (its SYN's seq + 1; -1: none), until reassembly is made. */
   tlsStart0 = -1;
