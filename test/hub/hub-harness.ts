@@ -1,65 +1,19 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AGENT_ID_HEADER, SUBPROTOCOL, type Hello, type Snapshot } from '@shakewatch/protocol';
 import WebSocket, { type ClientOptions } from 'ws';
-import { processControl } from '../support/process-control';
-
-export const ROOT = join(__dirname, '../..');
-export const HUB = join(ROOT, 'dist/apps/hub/main.js');
+import { HUB, launchHub, type HubProcess } from '../support/hub-process';
 
 export function newToken(): { token: string; hash: string } {
   const token = randomBytes(24).toString('base64url');
   return { token, hash: `sha256:${createHash('sha256').update(token).digest('hex')}` };
 }
 
-export interface RunningHub {
-  port: number;
-  child: ChildProcess;
-  logs: () => string;
-  exited: Promise<number | null>;
-  /** RSS of the hub process (bytes), from /proc. */
-  rss: () => number;
-  stop: () => Promise<number | null>;
-}
+export type RunningHub = HubProcess;
 
-/** Start the built hub on loopback, port 0, and wait for its "hub listening" line. */
-export async function startHub(env: Record<string, string>): Promise<RunningHub> {
-  if (!existsSync(HUB)) throw new Error(`${HUB} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [HUB], {
-    env: { PATH: process.env.PATH ?? '', SHAKEWATCH_HUB_HOST: '127.0.0.1', SHAKEWATCH_HUB_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let logs = '';
-  const keep = (d: Buffer) => {
-    logs += d.toString();
-    if (logs.length > 4_000_000) logs = logs.slice(-2_000_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub did not start: ${logs}`)), 15_000);
-    const check = () => {
-      const line = logs.split('\n').find((l) => l.includes('"msg":"hub listening"'));
-      if (line) {
-        clearTimeout(timer);
-        child.stderr!.off('data', check);
-        resolve(JSON.parse(line).port);
-      }
-    };
-    child.stderr!.on('data', check);
-    void exited.then((code) => reject(new Error(`hub exited ${code}: ${logs}`)));
-  });
-  return {
-    port,
-    child,
-    logs: () => logs,
-    exited,
-    rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024,
-    stop: processControl(child).stop,
-  };
+/** The built hub with `env` only (no tokens file unless `env` names one), started as hub-process.ts does. */
+export function startHub(env: Record<string, string>): Promise<RunningHub> {
+  return launchHub(env, true);
 }
 
 /** Run the built hub with arguments (hash-token, bad configs) to completion. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './agent-cli';
@@ -38,20 +38,37 @@ export interface HubProcess extends ProcessControl {
   metricsUrl: string;
   child: ChildProcess;
   logs: () => string;
+  /** Its exit code, once it has exited. */
+  exited: Promise<number | null>;
+  /** Its resident set (bytes), from /proc. */
+  rss: () => number;
 }
 
-/** Start the built hub on loopback (port 0 = a free one) and wait until it listens. */
-export async function startHub(tokensFile: string, env: Record<string, string> = {}, port = 0): Promise<HubProcess> {
+/**
+ * Start the built hub on loopback, port 0 unless `env` names one, and wait until it listens
+ * (or fail with its logs if it exits first). `cleanEnv`: the hub gets PATH and `env` only,
+ * nothing of the test's environment.
+ */
+export async function launchHub(env: Record<string, string>, cleanEnv = false): Promise<HubProcess> {
   if (!existsSync(HUB)) throw new Error(`${HUB} is missing: run npm run build first`);
+  const base = cleanEnv ? { PATH: process.env.PATH ?? '' } : process.env;
   const child = spawn(process.execPath, [HUB], {
-    env: { ...process.env, SHAKEWATCH_HUB_HOST: '127.0.0.1', SHAKEWATCH_HUB_PORT: String(port), SHAKEWATCH_HUB_TOKENS_FILE: tokensFile, SHAKEWATCH_HUB_LOG_LEVEL: 'info', ...env },
+    env: { ...base, SHAKEWATCH_HUB_HOST: '127.0.0.1', SHAKEWATCH_HUB_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const control = processControl(child);
   let logs = '';
-  child.stdout!.on('data', (d) => (logs += d));
-  child.stderr!.on('data', (d) => (logs += d));
-  const line = await waitForLine(child, /"msg":"hub listening"/, 20_000);
+  const keep = (d: Buffer) => {
+    logs += d.toString();
+    if (logs.length > 4_000_000) logs = logs.slice(-2_000_000); // a flooded hub logs a lot
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const died = exited.then((code): string => {
+    throw new Error(`hub exited ${code} before listening: ${logs}`);
+  });
+  const line = await Promise.race([waitForLine(child, /"msg":"hub listening"/, 20_000), died]);
   const actual = Number(JSON.parse(line).port);
   return {
     port: actual,
@@ -59,8 +76,15 @@ export async function startHub(tokensFile: string, env: Record<string, string> =
     metricsUrl: `http://127.0.0.1:${actual}/metrics`,
     child,
     logs: () => logs,
+    exited,
+    rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024,
     ...control,
   };
+}
+
+/** The hub with a tokens file, logging at info, on `port` (0 = a free one). */
+export function startHub(tokensFile: string, env: Record<string, string> = {}, port = 0): Promise<HubProcess> {
+  return launchHub({ SHAKEWATCH_HUB_PORT: String(port), SHAKEWATCH_HUB_TOKENS_FILE: tokensFile, SHAKEWATCH_HUB_LOG_LEVEL: 'info', ...env });
 }
 
 export async function scrape(hub: HubProcess | string): Promise<string> {
