@@ -76,7 +76,7 @@ class TestHub {
       if (m.type === 'hello') {
         r.hello = m;
         if (this.behaviour.closeAfterHello) ws.close(...this.behaviour.closeAfterHello);
-        else ws.send(JSON.stringify({ type: 'welcome', protocol: PROTOCOL_VERSION, hubId: 'test-hub', lastSeq: 0 }));
+        else ws.send(JSON.stringify({ type: 'welcome', protocol: PROTOCOL_VERSION, hubId: `test-hub-${this.port}`, lastSeq: 0 }));
       } else if (m.type === 'snapshot') {
         r.snapshots.push(m);
         const ack = this.behaviour.ack ?? true;
@@ -224,6 +224,12 @@ describe('run --hub: the publisher', () => {
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(first.connections.at(-1)!.hello!.bootId).toBe(second.connections[0].hello!.bootId);
+    // never welcomed before: no movedFrom; after the second hub: it names the second hub and how long ago it was lost
+    expect(second.connections[0].hello!.movedFrom).toBeUndefined();
+    const moved = first.connections.at(-1)!.hello!.movedFrom!;
+    expect(moved.hubId).toBe(`test-hub-${new URL(second.url).port}`);
+    expect(moved.secondsAgo).toBeGreaterThanOrEqual(0);
+    expect(moved.secondsAgo).toBeLessThan(10);
     a.child.kill('SIGTERM');
     expect(await a.exit).toBe(0);
     expect(first.snapshots.at(-1)!.final).toBe(true);

@@ -38,6 +38,12 @@ export interface PrometheusServer {
   child: ChildProcess;
 }
 
+/**
+ * SHAKEWATCH_HUB_HANDOVER_SECONDS for hubs this Prometheus scrapes: its scrape_interval
+ * (1 s) + scrape_timeout (1 s: Prometheus caps the 10 s default at the interval).
+ */
+export const HANDOVER_SECONDS = '2';
+
 /** A real Prometheus on a free loopback port, scraping `targets` every second, with a config the test writes. */
 export async function startPrometheus(targets: string[], extra: { ruleFiles?: string[]; alertmanager?: string } = {}): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'shakewatch-prom-'));

@@ -23,7 +23,7 @@ export class AppModule {
         { provide: HUB_CONFIG, useValue: config },
         { provide: HUB_LOGGER, useValue: logger },
         { provide: CLOCK, useValue: Date.now },
-        { provide: REGISTRY_OPTIONS, useValue: { maxAgents: config.limits.maxAgents, graceSeconds: config.graceSeconds, agentTtlSeconds: config.agentTtlSeconds } satisfies RegistryOptions },
+        { provide: REGISTRY_OPTIONS, useValue: { maxAgents: config.limits.maxAgents, graceSeconds: config.graceSeconds, handoverSeconds: config.handoverSeconds, agentTtlSeconds: config.agentTtlSeconds } satisfies RegistryOptions },
         HubIdentity,
         AgentRegistry,
         HubHealth,

@@ -13,6 +13,8 @@ const agentId = z.string().regex(AGENT_ID, AGENT_ID_RULE);
 const shortText = z.string().max(256);
 const bootId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'letters, digits and - (8-64 characters)');
 const count = z.number().nonnegative().finite();
+/** A hub's id (SHAKEWATCH_HUB_ID, or host:port). */
+export const HUB_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const HelloSchema = z.strictObject({
   type: z.literal('hello'),
@@ -25,6 +27,12 @@ export const HelloSchema = z.strictObject({
   startedAt: z.number().positive().finite(),
   /** Seconds between snapshots: the hub hides the agent's series after HUB_STALE_INTERVALS of silence. */
   intervalSeconds: z.number().min(MIN_SNAPSHOT_INTERVAL_SECONDS).max(MAX_SNAPSHOT_INTERVAL_SECONDS),
+  /**
+   * The agent was welcomed by another hub earlier in this boot and lost it this long ago:
+   * that hub's last scrape may still show its series, so a different hub hides them until
+   * Prometheus has had a scrape of the old one (SHAKEWATCH_HUB_HANDOVER_SECONDS after the move).
+   */
+  movedFrom: z.strictObject({ hubId: z.string().regex(HUB_ID), secondsAgo: z.number().nonnegative().finite() }).optional(),
   capture: z.strictObject({
     source: z.enum(['live', 'file']),
     interfaces: z.array(shortText).max(64),
@@ -76,7 +84,7 @@ export interface Ack {
 export type HubMessage = Welcome | Ack;
 
 export const HubMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('welcome'), protocol: z.literal(PROTOCOL_VERSION), hubId: z.string(), lastSeq: z.number() }),
+  z.object({ type: z.literal('welcome'), protocol: z.literal(PROTOCOL_VERSION), hubId: z.string().regex(HUB_ID), lastSeq: z.number() }),
   z.object({ type: z.literal('ack'), seq: z.number() }),
 ]);
 

@@ -38,6 +38,17 @@ describe('snapshot checks (what a hub accepts)', () => {
     expect(checkSnapshot(snapshot({ shakewatch_tcp_connections_total: rows }), 1e9)).toEqual({ reason: 'too_many_series', detail: expect.stringMatching(/values of port/) });
   });
 
+  it('a hello names the hub it moved from by a hub id and a non-negative age, or not at all', () => {
+    const hello = { type: 'hello', protocol: 1, agentId: 'a-1', agentVersion: '1.0.0', hostname: 'h', bootId: 'b0e1c2d3-0000', startedAt: 1, intervalSeconds: 10, capture: { source: 'live', interfaces: ['eth0'] } };
+    const ok = (movedFrom: unknown) => AgentMessageSchema.safeParse({ ...hello, movedFrom }).success;
+    expect(AgentMessageSchema.safeParse(hello).success).toBe(true);
+    expect(ok({ hubId: 'hub-1.example:9464', secondsAgo: 0.25 })).toBe(true);
+    expect(ok({ hubId: 'hub 1', secondsAgo: 1 })).toBe(false);
+    expect(ok({ hubId: 'hub-1', secondsAgo: -1 })).toBe(false);
+    expect(ok({ hubId: 'hub-1', secondsAgo: 1, extra: 1 })).toBe(false);
+    expect(ok({ hubId: 'hub-1' })).toBe(false);
+  });
+
   it('never lets an unparsed message through the schema', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => {
       const r = AgentMessageSchema.safeParse(v);

@@ -71,6 +71,10 @@ export class HubPublisher {
   private watchdog: NodeJS.Timeout | null = null;
   private retry: NodeJS.Timeout | null = null;
   private stopping: { deadline: number; finalSeq: number; done: () => void } | null = null;
+  /** The hub that welcomed the current connection. */
+  private hubId: string | null = null;
+  /** The last hub this boot lost after it welcomed us, and when (performance.now()): told to the next hub (hello.movedFrom). */
+  private lastHub: { hubId: string; lostAt: number } | null = null;
 
   constructor(private readonly o: HubPublisherOptions) {
     this.urls = o.urls.map(normalizeHubUrl);
@@ -147,7 +151,7 @@ export class HubPublisher {
     let failure: string | null = null;
     ws.on('open', () => {
       opened = true;
-      ws.send(JSON.stringify(this.o.hello));
+      ws.send(JSON.stringify(this.hello()));
     });
     ws.on('message', (data, isBinary) => this.onMessage(ws, data, isBinary));
     ws.on('error', (e) => (failure ??= e.message));
@@ -155,6 +159,7 @@ export class HubPublisher {
       if (this.ws !== ws) return; // stop() closed it
       this.clearTimers();
       this.ws = null;
+      if (this.welcomed && this.hubId !== null) this.lastHub = { hubId: this.hubId, lostAt: performance.now() };
       this.welcomed = false;
       const hub = this.hub;
       let permanent = false;
@@ -208,6 +213,7 @@ export class HubPublisher {
     if (m.type === 'welcome') {
       if (this.welcomed) return;
       this.welcomed = true;
+      this.hubId = m.hubId;
       this.backoff.reset();
       this.o.log.info({ hub: this.hub, hubId: m.hubId }, 'connected to hub');
       this.armWatchdog();
@@ -219,6 +225,13 @@ export class HubPublisher {
     // ack
     this.armWatchdog();
     if (this.stopping && m.seq >= this.stopping.finalSeq) this.stopping.done();
+  }
+
+  /** The hello, saying which hub this boot left last and how long ago (that hub may still be showing our series). */
+  private hello(): Hello {
+    if (this.lastHub === null) return this.o.hello;
+    const secondsAgo = Math.round(performance.now() - this.lastHub.lostAt) / 1000;
+    return { ...this.o.hello, movedFrom: { hubId: this.lastHub.hubId, secondsAgo } };
   }
 
   /** One snapshot of the current totals (the final one when the agent stops). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { DEFAULT_LIMITS } from '@shakewatch/protocol';
+import { DEFAULT_LIMITS, HUB_ID } from '@shakewatch/protocol';
 import { z } from 'zod';
 import { loadTokensFile, type TokenEntry } from '../auth/tokens-file';
 import { HubConfigError } from './hub-config-error';
@@ -20,6 +20,7 @@ export const HUB_ENV = {
   SHAKEWATCH_HUB_MAX_AGENTS: { def: String(DEFAULT_LIMITS.maxAgents), help: 'agents remembered at once (connected, or gone less than the TTL ago)' },
   SHAKEWATCH_HUB_HELLO_TIMEOUT_SECONDS: { def: String(DEFAULT_LIMITS.helloTimeoutSeconds), help: 'time a new connection has to say hello' },
   SHAKEWATCH_HUB_GRACE_SECONDS: { def: '15', help: 'how long a cleanly stopped agent\'s final series stay' },
+  SHAKEWATCH_HUB_HANDOVER_SECONDS: { def: '25', help: 'an agent that moved here from another hub stays hidden this long after it left that hub: at least Prometheus\'s scrape_interval + scrape_timeout for the hubs' },
   SHAKEWATCH_HUB_AGENT_TTL_SECONDS: { def: '3600', help: 'how long up, last-seen and info stay after an agent left' },
   SHAKEWATCH_HUB_HEARTBEAT_SECONDS: { def: '10', help: 'WebSocket ping interval; no pong by the next ping closes the connection' },
   SHAKEWATCH_HUB_ID: { def: 'hostname:port', help: 'this hub\'s name in welcome messages' },
@@ -46,9 +47,10 @@ const EnvSchema = z.strictObject({
   SHAKEWATCH_HUB_MAX_AGENTS: whole(1, 1_000_000),
   SHAKEWATCH_HUB_HELLO_TIMEOUT_SECONDS: seconds(0.1, 3600),
   SHAKEWATCH_HUB_GRACE_SECONDS: seconds(0, 86400),
+  SHAKEWATCH_HUB_HANDOVER_SECONDS: seconds(0, 3600),
   SHAKEWATCH_HUB_AGENT_TTL_SECONDS: seconds(1, 86400 * 30),
   SHAKEWATCH_HUB_HEARTBEAT_SECONDS: seconds(0.1, 3600),
-  SHAKEWATCH_HUB_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits and . _ : - only (1-128 characters)').optional(),
+  SHAKEWATCH_HUB_ID: z.string().regex(HUB_ID, 'letters, digits and . _ : - only (1-128 characters)').optional(),
   SHAKEWATCH_HUB_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
@@ -75,6 +77,7 @@ export interface HubConfig {
     helloTimeoutSeconds: number;
   };
   graceSeconds: number;
+  handoverSeconds: number;
   agentTtlSeconds: number;
   heartbeatSeconds: number;
   /** Undefined: `hostname:port`, known once listening. */
@@ -152,6 +155,7 @@ export function loadHubConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       helloTimeoutSeconds: e.SHAKEWATCH_HUB_HELLO_TIMEOUT_SECONDS,
     },
     graceSeconds: e.SHAKEWATCH_HUB_GRACE_SECONDS,
+    handoverSeconds: e.SHAKEWATCH_HUB_HANDOVER_SECONDS,
     agentTtlSeconds: e.SHAKEWATCH_HUB_AGENT_TTL_SECONDS,
     heartbeatSeconds: e.SHAKEWATCH_HUB_HEARTBEAT_SECONDS,
     hubId: e.SHAKEWATCH_HUB_ID,

@@ -116,7 +116,7 @@ export class AgentSession {
   private onHello(hello: Hello): void {
     if (this.state !== 'awaiting-hello') return this.reject('out_of_order', 'a second hello');
     if (hello.agentId !== this.agentId) return this.reject('agent_mismatch', `hello names ${hello.agentId}`);
-    const admitted = this.ctx.registry.admit(hello, this.id);
+    const admitted = this.ctx.registry.admit(hello, this.id, this.ctx.hubId());
     if (!admitted) return this.reject('hub_full');
     clearTimeout(this.helloTimer);
     this.state = 'reporting';
@@ -124,7 +124,8 @@ export class AgentSession {
     this.bootId = hello.bootId;
     this.ctx.health.acceptedMessage('hello');
     this.ctx.reporting(this);
-    this.ctx.log.info({ agent: this.agentId, remote: this.remote, version: hello.agentVersion, bootId: hello.bootId, lastSeq: admitted.lastSeq }, 'agent connected');
+    const handover = admitted.holdMs > 0 ? { movedFrom: hello.movedFrom?.hubId, hiddenSeconds: admitted.holdMs / 1000 } : {};
+    this.ctx.log.info({ agent: this.agentId, remote: this.remote, version: hello.agentVersion, bootId: hello.bootId, lastSeq: admitted.lastSeq, ...handover }, 'agent connected');
     this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, hubId: this.ctx.hubId(), lastSeq: admitted.lastSeq } satisfies Welcome);
   }
 

@@ -53,12 +53,12 @@ describe('ExpositionService', () => {
   let expo: ExpositionService;
   beforeEach(() => {
     now = 5_000_000;
-    reg = new AgentRegistry({ maxAgents: 10_000, graceSeconds: 15, agentTtlSeconds: 3600 }, () => now);
+    reg = new AgentRegistry({ maxAgents: 10_000, graceSeconds: 15, handoverSeconds: 25, agentTtlSeconds: 3600 }, () => now);
     expo = new ExpositionService(reg, new HubHealth(reg), () => now);
   });
   const agentPart = (text: string) => text.slice(0, text.indexOf(`# HELP ${HUB_AGENT_FAMILIES.agentUp.name}`));
   const connect = (id: string, session: number, fams: Snapshot['families'], seq = 1, final = false) => {
-    reg.admit(hello(id), session);
+    reg.admit(hello(id), session, 'hub-a:9464');
     reg.snapshot(id, session, { ...snapshot('boot-0001', seq, 0, { final }), families: fams });
   };
 
@@ -95,7 +95,7 @@ describe('ExpositionService', () => {
   it('never lets a quote, backslash or newline in a label value reach the output unescaped', () => {
     // The registry is fed directly, past every check the ingest path makes, as if a check had a hole.
     const evil = ['a"} 1\nshakewatch_fake 1\n#', 'back\\slash', 'quote"', 'new\nline', '\\"\n\\n'];
-    reg.admit(hello('x"y\\z\nw', 'boot-0001', 10, { agentVersion: 'v"1\n', hostname: 'h\\\n"' }), 1);
+    reg.admit(hello('x"y\\z\nw', 'boot-0001', 10, { agentVersion: 'v"1\n', hostname: 'h\\\n"' }), 1, 'hub-a:9464');
     reg.snapshot('x"y\\z\nw', 1, { ...snapshot('boot-0001', 1, 0), families: {
       shakewatch_tls_handshakes_total: evil.map((v, i) => [[v, evil[(i + 1) % evil.length]], i]),
       shakewatch_tls_handshake_duration_seconds: [[[evil[0]], buckets(3), 1]],

@@ -23,6 +23,8 @@ export interface AgentRecord {
   lastSeenMs: number;
   /** Hub clock (ms) when its last connection closed. */
   leftAtMs: number;
+  /** Hub clock (ms) before which its series stay hidden: it came from another hub (handover). */
+  hiddenUntilMs: number;
   /** The last kept snapshot's rows, rendered when it was kept (null: none for this boot). */
   rendered: RenderedAgent | null;
 }
@@ -30,6 +32,8 @@ export interface AgentRecord {
 export interface RegistryOptions {
   maxAgents: number;
   graceSeconds: number;
+  /** How long after leaving another hub an agent stays hidden here (see handoverHoldMs). */
+  handoverSeconds: number;
   agentTtlSeconds: number;
 }
 export const REGISTRY_OPTIONS = Symbol('REGISTRY_OPTIONS');
@@ -67,15 +71,28 @@ export class AgentRegistry {
   }
 
   /**
-   * A good hello on connection `session`: remember the agent (a new boot drops the old
-   * boot's totals) and return the seq held for this boot, or null when the hub is full.
+   * How long an agent saying this hello stays hidden at hub `hubId`. The hub it left may
+   * have been scraped with its series just before it left; Prometheus drops those only at
+   * its next scrape of that hub (a failed scrape or one without them marks them stale),
+   * so another hub that showed the agent at once could be counted with it in one sum.
    */
-  admit(hello: Hello, session: number): { lastSeq: number } | null {
+  handoverHoldMs(hello: Hello, hubId: string): number {
+    const moved = hello.movedFrom;
+    if (!moved || moved.hubId === hubId) return 0;
+    return Math.max(0, this.opts.handoverSeconds - moved.secondsAgo) * 1000;
+  }
+
+  /**
+   * A good hello on connection `session` of hub `hubId`: remember the agent (a new boot
+   * drops the old boot's totals; one that moved here from another hub is hidden for the
+   * handover) and return the seq held for this boot and the hold, or null when the hub is full.
+   */
+  admit(hello: Hello, session: number, hubId: string): { lastSeq: number; holdMs: number } | null {
     const now = this.clock();
     let rec = this.agents.get(hello.agentId);
     if (!rec) {
       if (this.agents.size >= this.opts.maxAgents && !this.makeRoom(now)) return null;
-      rec = { id: hello.agentId, version: hello.agentVersion, hostname: hello.hostname, bootId: hello.bootId, intervalSeconds: hello.intervalSeconds, seq: 0, final: false, session: null, lastSeenMs: now, leftAtMs: now, rendered: null };
+      rec = { id: hello.agentId, version: hello.agentVersion, hostname: hello.hostname, bootId: hello.bootId, intervalSeconds: hello.intervalSeconds, seq: 0, final: false, session: null, lastSeenMs: now, leftAtMs: now, hiddenUntilMs: 0, rendered: null };
       this.agents.set(rec.id, rec);
       this.sortedCache = null;
     }
@@ -92,7 +109,9 @@ export class AgentRegistry {
     rec.intervalSeconds = hello.intervalSeconds;
     rec.final = false;
     rec.lastSeenMs = now;
-    return { lastSeq: rec.seq };
+    const holdMs = this.handoverHoldMs(hello, hubId);
+    rec.hiddenUntilMs = now + holdMs;
+    return { lastSeq: rec.seq, holdMs };
   }
 
   /** A snapshot (already checked) from the agent's current connection: kept if newer than what is held for its boot. */
@@ -128,8 +147,9 @@ export class AgentRegistry {
     return rec.session !== null && now - rec.lastSeenMs <= HUB_STALE_INTERVALS * rec.intervalSeconds * 1000;
   }
 
-  /** Its series may be shown: up, or cleanly stopped (final snapshot) less than the grace period ago. */
+  /** Its series may be shown: up, or cleanly stopped (final snapshot) less than the grace period ago; not while handed over. */
   isVisible(rec: AgentRecord, now = this.clock()): boolean {
+    if (now < rec.hiddenUntilMs) return false;
     if (rec.session !== null) return this.isUp(rec, now);
     return rec.final && now - rec.leftAtMs <= this.opts.graceSeconds * 1000;
   }
