@@ -116,7 +116,7 @@ describe('run: configuration errors are listed at once', () => {
   });
 
   it('accepts every documented flag (a flag the schema does not know would be an error)', () => {
-    const r = agent(['run', '--read', join(FIXTURES, 'tcp-refused.pcap'), '--buffer-mib', '8', '--snaplen', '1500', '--max-connections', '10', '--idle-timeout-seconds', '60', '--interval-seconds', '5', '--replay-speed', 'max', '--promiscuous', '--filter', 'tcp', '--agent-id', 'f', '--log-level', 'silent', '--print-metrics', '--local-address', '10.0.0.1', '--local-address', 'fe80::1', '--ports', '443,8443', '--max-ports', '4', '--hub-retry-max-seconds', '5']);
+    const r = agent(['run', '--read', join(FIXTURES, 'tcp-refused.pcap'), '--buffer-mib', '8', '--snaplen', '1500', '--max-connections', '10', '--idle-timeout-seconds', '60', '--syn-timeout-seconds', '30', '--interval-seconds', '5', '--replay-speed', 'max', '--promiscuous', '--filter', 'tcp', '--agent-id', 'f', '--log-level', 'silent', '--print-metrics', '--local-address', '10.0.0.1', '--local-address', 'fe80::1', '--ports', '443,8443', '--max-ports', '4', '--hub-retry-max-seconds', '5']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

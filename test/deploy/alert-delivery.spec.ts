@@ -187,12 +187,12 @@ describe('RST-spike alert delivery and the dashboard (real agent, hub, Prometheu
     writeFileSync(join(dir, 'reset-load.js'), RESET_LOAD);
 
     // The hub, and the agent capturing the host end of the veth. Connections are counted
-    // as they end; an unanswered one ends when it has been idle --idle-timeout-seconds
-    // (3600 by default: S0 would show an hour late), so 5 s here.
+    // as they end; an unanswered one ends --syn-timeout-seconds after its last SYN (130 by
+    // default), so 5 s here (the idle timeout stays the default's hour).
     const tokens = makeTokens([AGENT], dir);
     hub = await startHub(tokens.hubFile);
     agent = startAgent(['-i', peer.hostIf, '--filter', 'tcp', '--hub', hub.url, '--token-file', tokens.tokenFile(AGENT), '--agent-id', AGENT,
-      '--interval-seconds', '1', '--idle-timeout-seconds', '5', '--log-level', 'info']);
+      '--interval-seconds', '1', '--syn-timeout-seconds', '5', '--log-level', 'info']);
     await agent.waitFor(/"msg":"capturing"/);
     await agent.waitFor(/"msg":"connected to hub"/);
 
@@ -333,6 +333,9 @@ describe('RST-spike alert delivery and the dashboard (real agent, hub, Prometheu
     expect(empty).toEqual([]);
     expect(roundProblems).toEqual([]);
     expect(roundsDone).toBeGreaterThan(3);
+    // The unanswered SYNs were given up --syn-timeout-seconds after their last one (not at the hour's idle timeout) and counted.
+    const unanswered = await prom!.query(`sum(shakewatch_tcp_connections_total{agent="${AGENT}",conn_state="S0"})`);
+    expect(unanswered[0]?.value).toBeGreaterThan(0);
 
     // The agent variable: label_values(shakewatch_agent_up, agent), what Grafana asks Prometheus for.
     const variable = dashboard.templating.list.find((v) => v.name === 'agent')!;

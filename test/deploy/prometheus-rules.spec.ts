@@ -46,7 +46,7 @@ describe('deploy/prometheus', () => {
   it('has the alerts the issue asks for', () => {
     expect(alerts.map((a) => a.alert).sort()).toEqual([
       'ShakewatchAgentAbsent', 'ShakewatchAgentDown', 'ShakewatchAgentShedding', 'ShakewatchCaptureDrops', 'ShakewatchHandshakeLatencyHigh', 'ShakewatchHubAbsent', 'ShakewatchHubDown',
-      'ShakewatchLegacyTLS', 'ShakewatchRefusedConnectionsSpike', 'ShakewatchResetSpike', 'ShakewatchWeakCipher',
+      'ShakewatchLegacyTLS', 'ShakewatchRefusedConnectionsSpike', 'ShakewatchResetSpike', 'ShakewatchUnansweredConnectionsSpike', 'ShakewatchWeakCipher',
     ]);
   });
 

@@ -40,6 +40,7 @@ export class Agent {
       maxConnections: config.maxConnections,
       memoryBudgetBytes: config.memoryBudgetMiB * 1024 * 1024,
       idleTimeoutSeconds: config.idleTimeoutSeconds,
+      synTimeoutSeconds: config.synTimeoutSeconds,
       onConnection: bypass !== null
         ? (c) => {
             this.totals.ended(c);

@@ -76,7 +76,7 @@ const rows: [string, Panel[]][] = [
       .datasource(DS).span(12).height(8).calculate(false)
       .yAxis(new common.AxisConfigBuilder().axisLabel('iRTT')).unit('s')
       .withTarget(q(`sum by (le) (increase(shakewatch_tcp_handshake_duration_seconds_bucket{${AD}}${RATE}))`, '{{le}}').format(PromQueryFormat.Heatmap)),
-    graph('SYN retransmits', 'SYNs sent again with the same ISN, per direction: loss on the path or a server slow to answer. Counted when the connection ends: for a SYN never answered, once the agent gives it up after its idle timeout (SHAKEWATCH_AGENT_IDLE_TIMEOUT_SECONDS, 3600 s by default).', 'reqps',
+    graph('SYN retransmits', 'SYNs sent again with the same ISN, per direction: loss on the path or a server slow to answer. Counted when the connection ends: for a SYN never answered, once the agent gives it up, 130 s after the last SYN (SHAKEWATCH_AGENT_SYN_TIMEOUT_SECONDS).', 'reqps',
       [q(`sum by (direction) (rate(shakewatch_tcp_syn_retransmits_total{${AD}}${RATE}))`, '{{direction}}')]),
     graph('Handshakes by agent', 'TCP handshakes completed per second, per agent and direction.', 'reqps',
       [q(`sum by (agent, direction) (rate(shakewatch_tcp_handshake_duration_seconds_count{${AD}}${RATE}))`, '{{agent}} {{direction}}')]),
@@ -84,7 +84,7 @@ const rows: [string, Panel[]][] = [
   ['Connections', [
     graph('Connections by conn_state', 'TCP connections per second as they end, by Zeek conn_state (SF: normal; REJ: refused; S0: unanswered; RSTO/RSTR: reset by originator/responder...).', 'reqps',
       [q(`sum by (conn_state) (rate(shakewatch_tcp_connections_total{${AD}}${RATE}))`, '{{conn_state}}')]),
-    graph('Refused (REJ) and unanswered (S0) connections', 'SYNs answered by a RST (REJ: nothing listens) and SYNs never answered (S0: filtered, or the server is down), per direction. An S0 connection is counted when the agent gives it up, after its idle timeout (SHAKEWATCH_AGENT_IDLE_TIMEOUT_SECONDS, 3600 s by default): lower it to see unanswered SYNs sooner.', 'reqps',
+    graph('Refused (REJ) and unanswered (S0) connections', 'SYNs answered by a RST (REJ: nothing listens) and SYNs never answered (S0: filtered, or the server is down), per direction. An S0 connection is counted when the agent gives it up, 130 s after the last SYN of the client (SHAKEWATCH_AGENT_SYN_TIMEOUT_SECONDS): about three minutes after the first SYN of a Linux client, which sends it six times more.', 'reqps',
       [q(`sum by (conn_state, direction) (rate(shakewatch_tcp_connections_total{${AD}, conn_state=~"REJ|S0"}${RATE}))`, '{{conn_state}} {{direction}}')]),
     graph('Refused and unanswered by port', 'REJ and S0 connections per server port (the busiest ports; the rest is "other").', 'reqps',
       [q(`topk(10, sum by (port, conn_state) (rate(shakewatch_tcp_connections_total{${AD}, conn_state=~"REJ|S0"}${RATE})))`, '{{port}} {{conn_state}}')]),

@@ -9,7 +9,7 @@ export { LinkType, LINK_TYPE_NAMES } from './link/link-types';
 export { TcpFlag } from './transport/tcp-flags';
 export { formatIp, formatIpv4, formatIpv6 } from './address';
 export { DEFAULT_MEMORY_BUDGET_BYTES } from './tcp/memory-costs';
-export { ConnTracker, type ConnTrackerOptions, type ConnTrackerStats } from './tcp/conn-tracker';
+export { ConnTracker, DEFAULT_SYN_TIMEOUT_SECONDS, type ConnTrackerOptions, type ConnTrackerStats } from './tcp/conn-tracker';
 export type { StreamHook } from './tcp/stream-hook';
 export { TlsStreams } from './tls/tls-streams';
 export {

@@ -48,6 +48,7 @@ program
   .option('--max-connections <n>', 'connections tracked at once; the least recently seen are evicted past it')
   .option('--memory-budget-mib <MiB>', 'memory for connection and reassembly state; past it, out-of-order bytes and then the least recently seen connections are let go, counted (default 256)')
   .option('--idle-timeout-seconds <s>', 'end connections idle this long')
+  .option('--syn-timeout-seconds <s>', 'end a connection that is only unanswered SYNs this long after the last one (default 130)')
   .option('--print-metrics', 'print metric snapshots to stdout (Prometheus text format)')
   .option('--interval-seconds <s>', 'seconds between snapshots (default 10)')
   .option('--hub <url>', 'publish snapshots to this hub, ws(s)://HOST:PORT/ingest (repeatable: the next one is tried when one fails)', collect)

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { AGENT_ID, AGENT_ID_RULE, DEFAULT_PORT_LABELS, DEFAULT_SNAPSHOT_INTERVAL_SECONDS, MAX_PORT_LABELS, MAX_SNAPSHOT_INTERVAL_SECONDS, MIN_SNAPSHOT_INTERVAL_SECONDS } from '@shakewatch/protocol';
+import { DEFAULT_SYN_TIMEOUT_SECONDS } from '@shakewatch/decoder';
 import { z } from 'zod';
 import { parseIp } from '../aggregate/direction';
 import { readPemFile, readTokenFile, type FileReading } from '../publish/token-file';
@@ -27,6 +28,8 @@ export const RunConfigSchema = z
     /** Connection and reassembly state, MiB (the tracker's accounting): past it, state is shed, counted. */
     memoryBudgetMiB: z.number().int().min(16).max(1_048_576).default(256),
     idleTimeoutSeconds: z.number().positive().max(86400 * 7).default(3600),
+    /** A connection that is only the client's SYNs so far ends this long after the last (S0 counted minutes after, not at the idle timeout). */
+    synTimeoutSeconds: z.number().positive().max(86400 * 7).default(DEFAULT_SYN_TIMEOUT_SECONDS),
     printMetrics: z.boolean().default(false),
     intervalSeconds: z.number().positive().max(MAX_SNAPSHOT_INTERVAL_SECONDS).default(DEFAULT_SNAPSHOT_INTERVAL_SECONDS),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -65,6 +68,7 @@ const KINDS: Record<keyof RunConfig, SettingKind> = {
   maxConnections: 'number',
   memoryBudgetMiB: 'number',
   idleTimeoutSeconds: 'number',
+  synTimeoutSeconds: 'number',
   printMetrics: 'boolean',
   intervalSeconds: 'number',
   logLevel: 'string',
@@ -93,6 +97,7 @@ const ENV: Record<string, keyof RunConfig> = {
   SHAKEWATCH_AGENT_MAX_CONNECTIONS: 'maxConnections',
   SHAKEWATCH_AGENT_MEMORY_BUDGET_MIB: 'memoryBudgetMiB',
   SHAKEWATCH_AGENT_IDLE_TIMEOUT_SECONDS: 'idleTimeoutSeconds',
+  SHAKEWATCH_AGENT_SYN_TIMEOUT_SECONDS: 'synTimeoutSeconds',
   SHAKEWATCH_AGENT_INTERVAL_SECONDS: 'intervalSeconds',
   SHAKEWATCH_AGENT_LOG_LEVEL: 'logLevel',
   SHAKEWATCH_AGENT_PRINT_METRICS: 'printMetrics',

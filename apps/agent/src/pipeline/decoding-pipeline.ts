@@ -11,6 +11,7 @@ export interface DecodingPipelineOptions {
   memoryBudgetBytes?: number;
   /** End connections idle this long (capture time). */
   idleTimeoutSeconds?: number;
+  synTimeoutSeconds?: number;
   /** Keep every segment and the TLS session for the connection's ladder (`inspect --format text`). */
   recordLadder?: boolean;
   /** Keep the connection event's `tls` part (`inspect --format ndjson`). */
@@ -57,6 +58,7 @@ export class DecodingPipeline {
       maxConnections: options.maxConnections,
       memoryBudgetBytes: options.memoryBudgetBytes,
       idleTimeoutSeconds: options.idleTimeoutSeconds,
+      synTimeoutSeconds: options.synTimeoutSeconds,
       recordLadder: options.recordLadder,
       streams: new TlsStreams(options.recordLadder === true), // TLS on any port, by content
       reuseConnections: true, // onConnection keeps nothing of a connection after it returns

@@ -42,14 +42,14 @@ describe('ConnTracker: half-open connections are compact', () => {
     expect(tracker.stats.connectionsEnded).toBe(20000);
   });
 
-  it('ends half-open connections exactly as Connections would: ids, order, counts and times (a ladder keeps every connection whole)', () => {
+  it('ends half-open connections exactly as Connections would: ids, order, counts and times, by idle and SYN timeouts (a ladder keeps every connection whole)', () => {
     const seg = fc.record({
       port: fc.integer({ min: 0, max: 5 }),
       kind: fc.constantFrom('syn', 'syn2', 'synEcn', 'synack', 'rst', 'ack', 'data', 'fin'),
       dt: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.constant(0), fc.integer({ min: -2, max: 0 })),
     });
     fc.assert(
-      fc.property(fc.array(seg, { maxLength: 40 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 }), (segs, maxConnections, idle) => {
+      fc.property(fc.array(seg, { maxLength: 40 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 25 }), (segs, maxConnections, idle, synTimeout) => {
         let t = 0;
         const frames: Frame[] = [];
         for (const s of segs) {
@@ -66,7 +66,7 @@ describe('ConnTracker: half-open connections are compact', () => {
           }[s.kind];
           frames.push(...on(40000 + s.port, [segment]));
         }
-        const options = { maxConnections, idleTimeoutSeconds: idle, closedTimeoutSeconds: 1, compactSynsFrom: 0 };
+        const options = { maxConnections, idleTimeoutSeconds: idle, synTimeoutSeconds: synTimeout, closedTimeoutSeconds: 1, compactSynsFrom: 0 };
         const compact = events(frames, options).out;
         const whole = events(frames, { ...options, recordLadder: true }).out;
         expect(compact).toEqual(whole);

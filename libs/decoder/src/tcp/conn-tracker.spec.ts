@@ -6,6 +6,7 @@ import { analyze, fixture } from '../testing/fixtures';
 import { conversation, F, V4, type Segment } from '../testing/packet-builder';
 import { connectionEvent } from '../event/connection-event';
 import { TlsStreams } from '../tls/tls-streams';
+import { trackFrames, type Frame } from '../testing/track-frames';
 
 // Expectations from test/fixtures/captures/MANIFEST.md (checked with tshark when recorded).
 describe('ConnTracker on the recorded captures', () => {
@@ -153,6 +154,29 @@ describe('ConnTracker rules', () => {
     ];
     const { connections } = analyze(writePcap(frames), { idleTimeoutSeconds: 50, closedTimeoutSeconds: 10 });
     expect(connections.map((c) => c.endReason)).toEqual(['idle', 'capture-end']);
+  });
+
+  describe.each([['as Connections', 1_000_000], ['kept compact (half-open table)', 0]])('a connection attempt (the client\'s SYNs, unanswered), %s', (_, compactSynsFrom) => {
+    // Linux's SYN retransmissions: 1, 2, 4, 8, 16 and 32 s apart, then it gives up.
+    const synAt = (port: number, times: number[]) => conversation({ ...V4, clientPort: port }, times.map((t) => ({ from: 'c', flags: F.SYN, seq: 1, t })));
+    const ends = (frames: Frame[], options = {}) => trackFrames(frames, (c) => `${c.endReason} ${c.connState} ${c.anomalies.syn_retransmission ?? 0}`, { compactSynsFrom, ...options }).out;
+    const attempt = synAt(40000, [0, 1, 3, 7, 15, 31, 63]);
+    const answered = conversation({ ...V4, clientPort: 41000 }, [{ from: 'c', flags: F.SYN, seq: 1, t: 10 }, { from: 's', flags: F.SYN | F.ACK, seq: 9, ack: 2, t: 10.001 }]);
+
+    it('ends the SYN timeout (130 s) after its last SYN, as S0 with every retransmission; an answered one idles on', () => {
+      const frames = [...attempt, ...answered, ...synAt(42000, [63 + 129.999]), ...synAt(43000, [63 + 130])];
+      expect(ends(frames)).toEqual(['40000 at 11 (idle S0 6)', '41000 at Infinity (capture-end S1 0)', '42000 at Infinity (capture-end S0 0)', '43000 at Infinity (capture-end S0 0)']);
+    });
+
+    it('is no attempt once the client sent anything but its SYN (a capture of one direction only)', () => {
+      const data = conversation({ ...V4, clientPort: 44000 }, [{ from: 'c', flags: F.SYN, seq: 1, t: 0 }, { from: 'c', flags: F.ACK | F.PSH, seq: 2, payload: 5, t: 1 }]);
+      expect(ends([...data, ...synAt(45000, [500])])).toEqual(['44000 at Infinity (capture-end S0 0)', '45000 at Infinity (capture-end S0 0)']);
+    });
+
+    it('ends like any connection when the SYN timeout is not shorter than the idle timeout', () => {
+      expect(ends([...attempt, ...synAt(42000, [500])], { synTimeoutSeconds: 3600 })).toEqual(['40000 at Infinity (capture-end S0 6)', '42000 at Infinity (capture-end S0 0)']);
+      expect(ends([...attempt, ...synAt(42000, [500])], { synTimeoutSeconds: 60, idleTimeoutSeconds: 50 })).toEqual(['40000 at 8 (idle S0 6)', '42000 at Infinity (capture-end S0 0)']);
+    });
   });
 });
 

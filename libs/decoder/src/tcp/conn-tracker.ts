@@ -36,6 +36,14 @@ export interface ConnTrackerOptions {
   /** Capture-time seconds without packets before a connection is ended. */
   idleTimeoutSeconds?: number;
   /**
+   * Shorter idle timeout for a connection attempt, nothing but the client's SYN (sent
+   * again or not) so far: 130 s (DEFAULT_SYN_TIMEOUT_SECONDS), so an unanswered SYN (Zeek's
+   * S0) is counted minutes after it, not an hour. Longer than any gap between a client's
+   * SYN retransmissions (Linux doubles its wait from 1 s up to 120 s), so they all land on
+   * the attempt. At or above the idle timeout: attempts end like any other connection.
+   */
+  synTimeoutSeconds?: number;
+  /**
    * Shorter idle timeout once a connection finished (both FINs acked, or a RST): 5 s,
    * Zeek's tcp_close_delay and tcp_reset_delay. Late segments (a retransmitted FIN, a
    * second RST) still land on the connection; holding finished connections longer only
@@ -100,6 +108,8 @@ const STATE_SHARE = 0.4;
 
 /** Tracked connections from which a new connection's first SYN is kept compact, by default (see `compactSynsFrom`). */
 const COMPACT_FROM = 10_000;
+/** ConnTrackerOptions.synTimeoutSeconds by default: past Linux's longest wait between SYN retransmissions (TCP_RTO_MAX, 120 s). */
+export const DEFAULT_SYN_TIMEOUT_SECONDS = 130;
 
 /** Ended connections kept for reuse at most. */
 const POOL_CAP = 4096;
@@ -159,6 +169,11 @@ export class ConnTracker {
   private readonly maxConnections: number;
   private readonly idleTimeoutNs: number;
   private readonly closedTimeoutNs: number;
+  /** 0: attempts end at the idle timeout like the rest (not listed apart). */
+  private readonly synTimeoutNs: number;
+  /** Connection attempts (Connection.inAttempts), least recently seen first. */
+  private attemptsHead: Connection | null = null;
+  private attemptsTail: Connection | null = null;
   private readonly recordLadder: boolean;
   private readonly maxLadderSteps: number;
   private readonly streams: StreamHook | null;
@@ -198,6 +213,8 @@ export class ConnTracker {
     this.maxConnections = options.maxConnections ?? 1_000_000;
     this.idleTimeoutNs = (options.idleTimeoutSeconds ?? 3600) * 1e9;
     this.closedTimeoutNs = (options.closedTimeoutSeconds ?? 5) * 1e9;
+    const synTimeoutNs = Math.max(options.synTimeoutSeconds ?? DEFAULT_SYN_TIMEOUT_SECONDS, (options.closedTimeoutSeconds ?? 5)) * 1e9;
+    this.synTimeoutNs = synTimeoutNs < this.idleTimeoutNs ? synTimeoutNs : 0;
     this.recordLadder = options.recordLadder ?? false;
     this.maxLadderSteps = options.maxLadderSteps ?? 10_000;
     this.streams = options.streams ?? null;
@@ -225,6 +242,8 @@ export class ConnTracker {
     const hash = tupleHash(p);
     let conn = this.lookup(hash, p);
     let side: Side = this.lookupSide;
+    /** Made by this packet (new, or from a half-open entry's SYNs): an attempt if this is the client's SYN too. */
+    let fresh = false;
     const ho = this.halfOpen;
     if (conn === null && ho !== null && ho.count > 0) {
       const i = ho.find(hash, p);
@@ -235,6 +254,7 @@ export class ConnTracker {
         }
         side = ho.matched === AS_STORED ? CLIENT : SERVER;
         conn = this.materialize(i);
+        fresh = true;
       }
     }
     // Wireshark's rule for a new stream on the same ports: a pure SYN whose sequence
@@ -252,6 +272,7 @@ export class ConnTracker {
       }
       conn = this.create(hash, p);
       side = this.isFromClient(conn, p) ? CLIENT : SERVER;
+      fresh = true;
     } else {
       this.lruRemove(conn);
     }
@@ -262,6 +283,11 @@ export class ConnTracker {
     const wasLearned = this.onLearned !== undefined && this.learned(conn);
     recordSegment(conn, side, p, this.recordLadder ? this.maxLadderSteps : 0);
     this.streams?.segment(conn, side, p);
+    if (this.synTimeoutNs > 0 && (conn.inAttempts || fresh)) {
+      // The client's SYN (again) keeps it an attempt, seen now: to the end of the list; anything else ends that.
+      if (conn.inAttempts) this.setAttempt(conn, false);
+      if (side === CLIENT && HalfOpenTable.holds(p)) this.setAttempt(conn, true);
+    }
     if (conn.handshakeDone && !handshakeWasDone) this.onHandshake?.(conn);
     if (conn.tlsDone && !tlsWasDone) this.onTlsDone?.(conn);
     if (this.onLearned !== undefined && !wasLearned && this.learned(conn)) this.onLearned(conn);
@@ -324,6 +350,31 @@ export class ConnTracker {
     if (c.oooNext !== null) c.oooNext.oooPrev = c.oooPrev;
     else this.oooTail = c.oooPrev;
     c.oooPrev = c.oooNext = null;
+  }
+
+  /** Into the list of connection attempts, at the place of its latest packet's time (as lruInsert), or out of it. */
+  private setAttempt(c: Connection, attempt: boolean): void {
+    c.inAttempts = attempt;
+    if (attempt) {
+      const sec = c.lastSec;
+      const nsec = c.lastNsec;
+      let prev = this.attemptsTail;
+      if (this.attemptsHead !== null && later(this.attemptsHead, sec, nsec)) prev = null;
+      for (let steps = 0; prev !== null && later(prev, sec, nsec) && steps < MAX_LRU_WALK; steps++) prev = prev.attemptPrev;
+      const next = prev === null ? this.attemptsHead : prev.attemptNext;
+      c.attemptPrev = prev;
+      c.attemptNext = next;
+      if (prev !== null) prev.attemptNext = c;
+      else this.attemptsHead = c;
+      if (next !== null) next.attemptPrev = c;
+      else this.attemptsTail = c;
+      return;
+    }
+    if (c.attemptPrev !== null) c.attemptPrev.attemptNext = c.attemptNext;
+    else this.attemptsHead = c.attemptNext;
+    if (c.attemptNext !== null) c.attemptNext.attemptPrev = c.attemptPrev;
+    else this.attemptsTail = c.attemptPrev;
+    c.attemptPrev = c.attemptNext = null;
   }
 
   /**
@@ -668,6 +719,7 @@ export class ConnTracker {
     }
     c.bucketNext = null;
     this.lruRemove(c);
+    if (c.inAttempts) this.setAttempt(c, false);
     this.streams?.release(c);
     c.endReason = reason;
     this.stats.active--;
@@ -717,8 +769,9 @@ export class ConnTracker {
       this.stats.idleExpired++;
       this.end(c, 'idle');
     }
-    // Open connections and half-open entries, as one list merged by time.
     const ho = this.halfOpen;
+    if (this.synTimeoutNs > 0) this.expireAttempts(sec, nsec);
+    // Open connections and half-open entries, as one list merged by time.
     for (;;) {
       const c = this.openHead;
       const h = ho === null ? -1 : ho.head;
@@ -731,6 +784,21 @@ export class ConnTracker {
     }
     const t = this.evictedTuples;
     while (t.head >= 0 && nsBetween(t.lastSec[t.head], t.lastNsec[t.head], sec, nsec) >= this.idleTimeoutNs) t.remove(t.head);
+  }
+
+  /** End connection attempts (listed ones and half-open entries, merged by time) unanswered for the SYN timeout. */
+  private expireAttempts(sec: number, nsec: number): void {
+    const ho = this.halfOpen;
+    for (;;) {
+      const c = this.attemptsHead;
+      const h = ho === null ? -1 : ho.head;
+      const half = h >= 0 && (c === null || this.halfOpenFirst(h, c));
+      if (!half && c === null) break;
+      const idle = half ? nsBetween((ho as HalfOpenTable).lastSec[h], (ho as HalfOpenTable).lastNsec[h], sec, nsec) : nsBetween((c as Connection).lastSec, (c as Connection).lastNsec, sec, nsec);
+      if (idle < this.synTimeoutNs) break;
+      this.stats.idleExpired++;
+      this.end(half ? this.materialize(h) : (c as Connection), 'idle');
+    }
   }
 
   /** The head of either list seen longest ago (the finished one on a tie). */

@@ -147,6 +147,10 @@ export class Connection {
   lruNext: Connection | null = null;
   lruOrder = 0;
   heldBytes = 0;
+  /** In the tracker's list of connection attempts (pure SYNs from the client, nothing else yet), oldest first. */
+  inAttempts = false;
+  attemptPrev: Connection | null = null;
+  attemptNext: Connection | null = null;
   /** In the tracker's list of connections holding out-of-order bytes (intrusive: nothing retained once ended). */
   holdsOutOfOrder = false;
   oooPrev: Connection | null = null;
@@ -204,8 +208,8 @@ export class Connection {
     this.ladderDropped = 0;
     this.bucketNext = this.lruPrev = this.lruNext = null;
     this.lruOrder = this.heldBytes = 0;
-    this.holdsOutOfOrder = false;
-    this.oooPrev = this.oooNext = null;
+    this.holdsOutOfOrder = this.inAttempts = false;
+    this.oooPrev = this.oooNext = this.attemptPrev = this.attemptNext = null;
   }
 
   /** A side's counters and sequence space. */
