@@ -67,6 +67,7 @@ it('hides an agent that moved from another hub for the handover, counted from wh
   expect(first.get(series('moved-never'))).toBe(42);
   expect(first.get(series('moved-other'))).toBeUndefined();
   expect(first.get('shakewatch_agent_up{agent="moved-other"}')).toBe(1);
+  expect(first.get('shakewatch_hub_agent_handovers_total')).toBe(1);
   expect(hub.logs()).toMatch(/"agent":"moved-other".*"movedFrom":"hub-elsewhere:9464","hiddenSeconds":2.*"msg":"agent connected"/);
 
   // shown once HANDOVER_SECONDS have passed since it left the other hub (1 s before it came)

@@ -157,9 +157,10 @@ const rows: [string, Panel[]][] = [
     ], 8),
     graph('Refused connections and messages', 'What each hub refused, by reason (bad token, oversized, invalid, rate limited...).', 'reqps',
       [q(`sum by (instance, reason) (rate(shakewatch_hub_rejected_total${RATE}))`, '{{instance}} {{reason}}')], 8),
-    graph('Messages accepted', 'Agent messages each hub accepted, by type, and snapshots it ignored as stale or duplicate.', 'reqps', [
+    graph('Messages accepted', 'Agent messages each hub accepted, by type, snapshots it ignored as stale or duplicate, and agents that came from another hub (their series hidden for the handover, SHAKEWATCH_HUB_HANDOVER_SECONDS).', 'reqps', [
       q(`sum by (instance, type) (rate(shakewatch_hub_messages_accepted_total${RATE}))`, '{{instance}} {{type}}', 'A'),
       q(`sum by (instance) (rate(shakewatch_hub_messages_ignored_total${RATE}))`, '{{instance}} ignored', 'B'),
+      q(`sum by (instance) (rate(shakewatch_hub_agent_handovers_total${RATE}))`, '{{instance}} handovers', 'C'),
     ], 8),
     graph('Scrape duration', 'Time each hub took to render its previous /metrics.', 's',
       [q('max by (instance) (shakewatch_hub_scrape_duration_seconds)', '{{instance}}')], 8),

@@ -84,6 +84,7 @@ export const HUB_FAMILIES = {
   connectedAgents: family({ name: 'shakewatch_hub_connected_agents', type: 'gauge', help: 'Agents connected to this hub now.', labels: [] }),
   knownAgents: family({ name: 'shakewatch_hub_known_agents', type: 'gauge', help: 'Agents this hub remembers (connected, or gone less than the TTL ago).', labels: [] }),
   messagesAccepted: family({ name: 'shakewatch_hub_messages_accepted_total', type: 'counter', help: 'Agent messages accepted, by type.', labels: ['type'] }),
+  handovers: family({ name: 'shakewatch_hub_agent_handovers_total', type: 'counter', help: 'Agents that came here from another hub, their series hidden for the handover (SHAKEWATCH_HUB_HANDOVER_SECONDS).', labels: [] }),
   messagesIgnored: family({ name: 'shakewatch_hub_messages_ignored_total', type: 'counter', help: 'Snapshots ignored as stale or duplicate (sequence number not newer).', labels: [] }),
   rejected: family({ name: 'shakewatch_hub_rejected_total', type: 'counter', help: 'Connections and messages refused, by reason.', labels: ['reason'] }),
   scrapeDuration: family({ name: 'shakewatch_hub_scrape_duration_seconds', type: 'gauge', help: 'Time the previous /metrics took to render.', labels: [] }),

@@ -13,6 +13,7 @@ const F = HUB_FAMILIES;
 export class HubHealth {
   readonly registry = new Registry();
   private readonly accepted = new Counter({ name: F.messagesAccepted.name, help: F.messagesAccepted.help, labelNames: ['type'] as const, registers: [this.registry] });
+  private readonly handovers = new Counter({ name: F.handovers.name, help: F.handovers.help, registers: [this.registry] });
   private readonly ignored = new Counter({ name: F.messagesIgnored.name, help: F.messagesIgnored.help, registers: [this.registry] });
   private readonly rejects = new Counter({ name: F.rejected.name, help: F.rejected.help, labelNames: ['reason'] as const, registers: [this.registry] });
   private readonly scrapeDuration = new Gauge({ name: F.scrapeDuration.name, help: F.scrapeDuration.help, registers: [this.registry] });
@@ -33,6 +34,11 @@ export class HubHealth {
 
   acceptedMessage(type: 'hello' | 'snapshot'): void {
     this.accepted.inc({ type });
+  }
+
+  /** An agent came from another hub and is hidden for the handover. */
+  handover(): void {
+    this.handovers.inc();
   }
 
   ignoredSnapshot(): void {
