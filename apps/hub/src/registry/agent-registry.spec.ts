@@ -94,6 +94,21 @@ describe('AgentRegistry', () => {
     expect(reg.isVisible(reg.get('a')!)).toBe(true);
   });
 
+  it('gives a final snapshot that came during a handover its grace period after the hold', () => {
+    // A stopping agent whose hub died: it says its final totals to this hub and leaves within the hold.
+    reg.admit(hello('a', 'boot-0001', 1, { movedFrom: { hubId: 'hub-b:9464', secondsAgo: 0 } }), 1, HUB);
+    reg.snapshot('a', 1, snapshot('boot-0001', 9, 90, { final: true }));
+    reg.disconnect('a', 1);
+    const a = reg.get('a')!;
+    expect(reg.isVisible(a)).toBe(false);
+    now += 25_000;
+    expect(reg.isVisible(a)).toBe(true);
+    now += 15_000;
+    expect(reg.isVisible(a)).toBe(true);
+    now += 1;
+    expect(reg.isVisible(a)).toBe(false);
+  });
+
   it('a final snapshot followed by more data is not final any more', () => {
     reg.admit(hello('a'), 1, HUB);
     reg.snapshot('a', 1, snapshot('boot-0001', 1, 1, { final: true }));

@@ -151,7 +151,8 @@ export class AgentRegistry {
   isVisible(rec: AgentRecord, now = this.clock()): boolean {
     if (now < rec.hiddenUntilMs) return false;
     if (rec.session !== null) return this.isUp(rec, now);
-    return rec.final && now - rec.leftAtMs <= this.opts.graceSeconds * 1000;
+    // A final snapshot held back by a handover gets its grace once the hold is over: shown late, not never.
+    return rec.final && now - Math.max(rec.leftAtMs, rec.hiddenUntilMs) <= this.opts.graceSeconds * 1000;
   }
 
   /** Forget agents gone longer than the TTL. */
