@@ -124,8 +124,11 @@ export class AgentSession {
     this.bootId = hello.bootId;
     this.ctx.health.acceptedMessage('hello');
     this.ctx.reporting(this);
-    if (admitted.holdMs > 0) this.ctx.health.handover();
-    const handover = admitted.holdMs > 0 ? { movedFrom: hello.movedFrom?.hubId, hiddenSeconds: admitted.holdMs / 1000 } : {};
+    let handover = {};
+    if (admitted.holdMs > 0) {
+      this.ctx.health.handover();
+      handover = { movedFrom: hello.movedFrom?.hubId, hiddenSeconds: admitted.holdMs / 1000 };
+    }
     this.ctx.log.info({ agent: this.agentId, remote: this.remote, version: hello.agentVersion, bootId: hello.bootId, lastSeq: admitted.lastSeq, ...handover }, 'agent connected');
     this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, hubId: this.ctx.hubId(), lastSeq: admitted.lastSeq } satisfies Welcome);
   }

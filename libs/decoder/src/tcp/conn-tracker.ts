@@ -213,7 +213,7 @@ export class ConnTracker {
     this.maxConnections = options.maxConnections ?? 1_000_000;
     this.idleTimeoutNs = (options.idleTimeoutSeconds ?? 3600) * 1e9;
     this.closedTimeoutNs = (options.closedTimeoutSeconds ?? 5) * 1e9;
-    const synTimeoutNs = Math.max(options.synTimeoutSeconds ?? DEFAULT_SYN_TIMEOUT_SECONDS, (options.closedTimeoutSeconds ?? 5)) * 1e9;
+    const synTimeoutNs = Math.max((options.synTimeoutSeconds ?? DEFAULT_SYN_TIMEOUT_SECONDS) * 1e9, this.closedTimeoutNs);
     this.synTimeoutNs = synTimeoutNs < this.idleTimeoutNs ? synTimeoutNs : 0;
     this.recordLadder = options.recordLadder ?? false;
     this.maxLadderSteps = options.maxLadderSteps ?? 10_000;
@@ -761,7 +761,8 @@ export class ConnTracker {
 
   /**
    * End connections idle past their timeout, by capture time: finished ones after the
-   * closed timeout, open ones after the idle timeout (and never before the closed one).
+   * closed timeout, connection attempts after the SYN timeout, open ones after the idle
+   * timeout (and never before the closed one).
    */
   private expire(sec: number, nsec: number): void {
     for (let c = this.closedHead; c !== null; c = this.closedHead) {
@@ -769,33 +770,25 @@ export class ConnTracker {
       this.stats.idleExpired++;
       this.end(c, 'idle');
     }
-    const ho = this.halfOpen;
-    if (this.synTimeoutNs > 0) this.expireAttempts(sec, nsec);
-    // Open connections and half-open entries, as one list merged by time.
-    for (;;) {
-      const c = this.openHead;
-      const h = ho === null ? -1 : ho.head;
-      const half = h >= 0 && (c === null || this.halfOpenFirst(h, c));
-      if (!half && c === null) break;
-      const idle = half ? nsBetween((ho as HalfOpenTable).lastSec[h], (ho as HalfOpenTable).lastNsec[h], sec, nsec) : nsBetween((c as Connection).lastSec, (c as Connection).lastNsec, sec, nsec);
-      if (idle < this.idleTimeoutNs || idle < this.closedTimeoutNs) break;
-      this.stats.idleExpired++;
-      this.end(half ? this.materialize(h) : (c as Connection), 'idle');
-    }
+    if (this.synTimeoutNs > 0) this.endIdleWithHalfOpen(true, this.synTimeoutNs, sec, nsec);
+    this.endIdleWithHalfOpen(false, Math.max(this.idleTimeoutNs, this.closedTimeoutNs), sec, nsec);
     const t = this.evictedTuples;
     while (t.head >= 0 && nsBetween(t.lastSec[t.head], t.lastNsec[t.head], sec, nsec) >= this.idleTimeoutNs) t.remove(t.head);
   }
 
-  /** End connection attempts (listed ones and half-open entries, merged by time) unanswered for the SYN timeout. */
-  private expireAttempts(sec: number, nsec: number): void {
+  /**
+   * End the connections of one list, open ones or connection attempts, together with the
+   * half-open entries, as one list merged by time, while idle `timeoutNs` or longer.
+   */
+  private endIdleWithHalfOpen(attempts: boolean, timeoutNs: number, sec: number, nsec: number): void {
     const ho = this.halfOpen;
     for (;;) {
-      const c = this.attemptsHead;
+      const c = attempts ? this.attemptsHead : this.openHead;
       const h = ho === null ? -1 : ho.head;
       const half = h >= 0 && (c === null || this.halfOpenFirst(h, c));
       if (!half && c === null) break;
       const idle = half ? nsBetween((ho as HalfOpenTable).lastSec[h], (ho as HalfOpenTable).lastNsec[h], sec, nsec) : nsBetween((c as Connection).lastSec, (c as Connection).lastNsec, sec, nsec);
-      if (idle < this.synTimeoutNs) break;
+      if (idle < timeoutNs) break;
       this.stats.idleExpired++;
       this.end(half ? this.materialize(h) : (c as Connection), 'idle');
     }
